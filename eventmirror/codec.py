@@ -1,0 +1,170 @@
+"""Decoding events from JSON into the event model, and encoding them back.
+
+The fast path finds the ``"event"`` name in the raw bytes and lets msgspec decode and validate
+the whole line straight into that attrs class (1.4 us for a typical event, faster than
+``orjson.loads`` builds a dict). If anything about that guess is off (no name, an unknown
+name, a nested ``"event"`` key seen first, a bad field) the slow path decodes the line
+generically, reads the real name, and either converts it or explains exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
+
+import attrs
+import cattrs
+import msgspec
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from .errors import EventError, Problem, preview
+from .events import EVENT_TYPES, Event
+from .explain import find_object_problem, hints, wire_name
+
+__all__ = ["UnknownEvent", "decode", "decode_object", "encode", "to_wire"]
+
+
+@attrs.frozen
+class UnknownEvent:
+    """An event whose type this library does not know: counted and kept, never applied."""
+
+    id: int
+    name: str
+    raw: Mapping[str, Any]
+    time: int | None = None
+
+
+def _has_wire_names(tp: Any) -> bool:
+    """Whether decoding ``tp`` needs keys renamed first: msgspec renames Struct fields itself
+    but cannot rename attrs fields (``action-uuid``)."""
+    if attrs.has(tp):
+        return any(
+            wire_name(f) != f.name or _has_wire_names(hints(tp)[f.name]) for f in attrs.fields(tp)
+        )
+    return any(_has_wire_names(arg) for arg in typing.get_args(tp))
+
+
+_RENAMED: Final = frozenset(cls for cls in EVENT_TYPES.values() if _has_wire_names(cls))
+_FAST: Final = {
+    name.encode(): msgspec.json.Decoder(cls)
+    for name, cls in EVENT_TYPES.items()
+    if cls not in _RENAMED
+}
+_GENERIC: Final = msgspec.json.Decoder()
+
+
+def decode(data: bytes | str) -> Event | UnknownEvent:
+    """Decode one event from its JSON text.
+
+    Returns the event's class instance, or an :class:`UnknownEvent` for a type the reference
+    does not list. Raises :class:`EventError` for anything else: text that is not JSON, JSON
+    that is not an event, or an event with a missing or mistyped field.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    start = data.find(b'"event"')
+    if start >= 0:
+        open_quote = data.find(b'"', start + 7)
+        close_quote = data.find(b'"', open_quote + 1)
+        decoder = _FAST.get(data[open_quote + 1 : close_quote])
+        if decoder is not None:
+            try:
+                event: Event = decoder.decode(data)
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                pass
+            else:
+                return event
+    try:
+        raw = _GENERIC.decode(data)
+    except msgspec.DecodeError as error:
+        raise EventError(Problem(path="", expected=f"not JSON ({error})")) from None
+    return decode_object(raw)
+
+
+def decode_object(raw: Any) -> Event | UnknownEvent:
+    """Decode one event from an already parsed JSON value (a dict from ``json.loads``)."""
+    if not isinstance(raw, dict):
+        raise EventError(Problem(path="", expected="a JSON object", got=preview(raw)))
+    event_id = raw.get("id")
+    name = raw.get("event")
+    if not isinstance(event_id, int) or isinstance(event_id, bool) or event_id < 0:
+        problem = Problem(path="id", expected="an event id >= 0", got=preview(event_id))
+        if "id" not in raw:
+            problem = Problem(path="id", expected="missing, expected an event id >= 0")
+        raise EventError(problem, event_type=name if isinstance(name, str) else None)
+    if not isinstance(name, str):
+        got = preview(name) if "event" in raw else None
+        expected = "an event type name" if got else "missing, expected an event type name"
+        raise EventError(Problem(path="event", expected=expected, got=got), event_id=event_id)
+    cls = EVENT_TYPES.get(name)
+    if cls is None:
+        time = raw.get("time")
+        return UnknownEvent(event_id, name, raw, time if type(time) is int else None)
+    value = _python_names(raw, cls) if cls in _RENAMED else raw
+    try:
+        event: Event = msgspec.convert(value, cls)
+    except msgspec.ValidationError as error:
+        problem = find_object_problem(raw, cls) or Problem(path="", expected=str(error))
+        raise EventError(problem, event_id=event_id, event_type=name) from None
+    return event
+
+
+def _python_names(value: Any, tp: Any) -> Any:
+    """Rename wire keys to attribute names, following the type (``from`` -> ``from_``)."""
+    if attrs.has(tp) and isinstance(value, dict):
+        field_types = hints(tp)
+        renamed = dict(value)
+        for field in attrs.fields(tp):
+            name = wire_name(field)
+            if name in renamed:
+                renamed[field.name] = _python_names(renamed.pop(name), field_types[field.name])
+        return renamed
+    origin = typing.get_origin(tp)
+    if origin is dict and isinstance(value, dict):
+        value_type = typing.get_args(tp)[1]
+        return {k: _python_names(v, value_type) for k, v in value.items()}
+    if origin is list and isinstance(value, list):
+        (item_type,) = typing.get_args(tp)
+        return [_python_names(v, item_type) for v in value]
+    for arm in typing.get_args(tp):
+        if _has_wire_names(arm):
+            return _python_names(value, arm)
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+
+    def unstructure_hook(cls: type) -> Any:
+        overrides: dict[str, Any] = {
+            f.name: override(rename=wire_name(f), omit_if_default=f.name != "event")
+            for f in attrs.fields(cls)
+        }
+        return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_hook)
+    # Nested structures are Structs that know their wire names and leave absent fields out.
+    converter.register_unstructure_hook(msgspec.Struct, msgspec.to_builtins)
+    return converter
+
+
+_CONVERTER: Final = _make_converter()
+
+
+def to_wire(event: Event) -> dict[str, Any]:
+    """An event as the platform sends it: wire names, absent optional fields left out."""
+    wire = _CONVERTER.unstructure(event)
+    assert isinstance(wire, dict)
+    return {"id": wire.pop("id"), "event": wire.pop("event"), "time": wire.pop("time"), **wire}
+
+
+@cache
+def _encoder() -> msgspec.json.Encoder:
+    return msgspec.json.Encoder()
+
+
+def encode(event: Event) -> bytes:
+    """An event's JSON text, one line, as the platform would send it."""
+    return _encoder().encode(to_wire(event))

@@ -1,0 +1,65 @@
+"""Pure reducers: fold one session's event stream into a mirror of what its user can see.
+
+>>> from reducers import fold, dumps
+>>> mirror = fold(open("session.jsonl", "rb"), me="1de7257a-4f34-11e0-ab6e-0024e8f90cc1")
+>>> mirror.tags, mirror.objects.get(uuid), mirror.health.gaps
+
+:func:`apply` returns a new mirror and never changes its input; :func:`fold` folds a stream;
+:func:`advance` moves the clock. The mirror's JSON form comes from :func:`dumps` and loads back
+with :func:`loads`.
+"""
+
+from __future__ import annotations
+
+from eventmirror.codec import UnknownEvent, decode, encode
+from eventmirror.errors import EventError
+
+from . import (  # noqa: F401 - importing a domain module registers its reducers
+    announcement,
+    box,
+    call,
+    chat,
+    comments,
+    conference,
+    dialplan,
+    fax,
+    files,
+    metadata,
+    objects,
+    presentation,
+    sensor,
+    sip,
+    tags,
+    user,
+)
+from ._registry import REDUCERS
+from .apply import EventInput, advance, apply, collector_paused, fold
+from .jsonform import MirrorFormatError, dumps, from_json, loads, to_json
+from .mirror import KEEP, SLICES, Anomaly, Gap, Health, Mirror, Reset, TimeJump, empty
+
+__all__ = [
+    "KEEP",
+    "REDUCERS",
+    "SLICES",
+    "Anomaly",
+    "EventError",
+    "EventInput",
+    "Gap",
+    "Health",
+    "Mirror",
+    "MirrorFormatError",
+    "Reset",
+    "TimeJump",
+    "UnknownEvent",
+    "advance",
+    "apply",
+    "collector_paused",
+    "decode",
+    "dumps",
+    "empty",
+    "encode",
+    "fold",
+    "from_json",
+    "loads",
+    "to_json",
+]

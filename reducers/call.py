@@ -1,0 +1,57 @@
+"""Calls: parameters merged per call UUID, and the DTMF digits detected on each call.
+
+An empty ``current_control`` or ``bridge`` clears that field (GET /api/call leaves it out).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventmirror.events import CallDtmf, CallUpdate
+
+from ._registry import reducer
+from ._state import Changes, Entity, Sparse, present_fields, replace
+
+if TYPE_CHECKING:
+    from .mirror import Mirror
+
+#: Parameters whose empty string means "no longer set".
+CLEARED_BY_EMPTY = ("current_control", "bridge")
+
+
+class Dtmf(Entity, frozen=True, gc=False, array_like=True):
+    """One detected digit, rendered in JSON as ``[digit, duration, time]``."""
+
+    digit: str
+    duration: int
+    time: int
+
+
+class Call(Sparse, frozen=True, gc=False):
+    """A call's known parameters and its DTMF digits in arrival order."""
+
+    status: str | None = None
+    answer_time: int | None = None
+    current_control: str | None = None
+    bridge: str | None = None
+    dtmf: tuple[Dtmf, ...] = ()
+
+
+@reducer(CallUpdate)
+def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
+    with mirror.calls.mutate() as draft:
+        for uuid, fields in event.call.items():
+            changed = present_fields(fields)
+            for name in CLEARED_BY_EMPTY:
+                if changed.get(name) == "":
+                    changed[name] = None
+            draft[uuid] = replace(draft.get(uuid) or Call(), **changed)
+        calls = draft.finish()
+    return {"calls": calls}
+
+
+@reducer(CallDtmf)
+def call_dtmf(mirror: Mirror, event: CallDtmf) -> Changes:
+    call = mirror.calls.get(event.call) or Call()
+    digit = Dtmf(event.digit, event.duration, event.time)
+    return {"calls": mirror.calls.set(event.call, replace(call, dtmf=(*call.dtmf, digit)))}

@@ -1,0 +1,40 @@
+"""Metadata of the user and of objects: ``update`` merges keys, ``delete`` removes keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from eventmirror.events import ObjectMetadata, UserMetadata
+
+from . import objects
+from ._registry import reducer
+from ._state import Changes, Map, replace
+
+if TYPE_CHECKING:
+    from .mirror import Mirror
+
+
+def merged(
+    metadata: Map[str, Any], update: Mapping[str, Any] | None, delete: list[str] | None
+) -> Map[str, Any]:
+    """``metadata`` with ``update`` merged in, then the ``delete`` keys removed."""
+    with metadata.mutate() as draft:
+        for key, value in (update or {}).items():
+            draft[key] = value
+        for key in delete or ():
+            draft.pop(key, None)
+        result = draft.finish()
+    return result
+
+
+@reducer(UserMetadata)
+def user_metadata(mirror: Mirror, event: UserMetadata) -> Changes:
+    return {"user_metadata": merged(mirror.user_metadata, event.update, event.delete)}
+
+
+@reducer(ObjectMetadata)
+def object_metadata(mirror: Mirror, event: ObjectMetadata) -> Changes:
+    obj = objects.ensure(mirror.objects, event.object)
+    obj = replace(obj, metadata=merged(obj.metadata, event.update, event.delete))
+    return {"objects": objects.put(mirror.objects, event.object, obj)}

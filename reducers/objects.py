@@ -1,0 +1,228 @@
+"""Objects: their headers, tags, trash state, comments and metadata; removing them cascades.
+
+The slice keeps two indexes beside the objects so that no event scans every object: the
+trashed objects (for ``trash_purge``) and, per tag, the objects carrying it (for
+``tag_delete``). Both are derived, so the JSON form leaves them out and loading rebuilds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from eventmirror.errors import Problem
+from eventmirror.events import (
+    ObjectDelete,
+    ObjectModify,
+    ObjectNew,
+    ObjectShare,
+    ObjectTag,
+    ObjectUnshare,
+)
+from eventmirror.events.objects import ObjectEvent
+
+from ._registry import Inconsistent, reducer
+from ._state import EMPTY, Changes, Entity, Map, replace, without
+
+if TYPE_CHECKING:
+    from .mirror import Mirror
+
+#: The slices holding per-object domain state, removed with their object.
+OBJECT_STATE_SLICES = (
+    "faxes",
+    "announcements",
+    "conferences",
+    "volumes",
+    "boxes",
+    "presentations",
+    "sensors",
+)
+
+
+class Comment(Entity, frozen=True, gc=False):
+    """A comment on an object."""
+
+    owner: str
+    text: str | None = None
+
+
+class Object(Entity, frozen=True, gc=False):
+    """An object as this user sees it. ``type`` and ``owner`` are None while unknown (an
+    object first seen through its metadata); ``tag`` is None until an event lists its tags."""
+
+    type: str | None
+    owner: str | None
+    description: str | None = None
+    tag: tuple[str, ...] | None = None
+    trashed: bool = False
+    comments: Map[str, Comment] = EMPTY
+    metadata: Map[str, Any] = EMPTY
+
+
+class Objects(msgspec.Struct, frozen=True):
+    """The objects slice: objects by UUID, plus the trash and tag indexes."""
+
+    items: Map[str, Object] = EMPTY
+    trash: Map[str, bool] = EMPTY
+    by_tag: Map[str, Map[str, bool]] = EMPTY
+
+    def get(self, uuid: str) -> Object | None:
+        return self.items.get(uuid)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __contains__(self, uuid: object) -> bool:
+        return uuid in self.items
+
+    def tagged(self, tag: str) -> list[str]:
+        """The UUIDs of the objects that carry ``tag``, sorted."""
+        return sorted(self.by_tag.get(tag, EMPTY))
+
+
+EMPTY_OBJECTS = Objects()
+
+
+def put(objects: Objects, uuid: str, new: Object) -> Objects:
+    """``objects`` with ``uuid`` set to ``new``, keeping both indexes right."""
+    old = objects.items.get(uuid)
+    if old is not None and old.trashed == new.trashed and old.tag == new.tag:
+        # The common case (a header, comment or metadata change): no index moves.
+        return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
+    trash, by_tag = objects.trash, objects.by_tag
+    if (old is not None and old.trashed) != new.trashed:
+        trash = trash.set(uuid, True) if new.trashed else trash.delete(uuid)
+    old_tags = old.tag if old is not None and old.tag else ()
+    new_tags = new.tag or ()
+    if old_tags != new_tags:
+        by_tag = _reindex(by_tag, uuid, remove=set(old_tags) - set(new_tags), add=set(new_tags))
+    return Objects(objects.items.set(uuid, new), trash, by_tag)
+
+
+def _reindex(
+    by_tag: Map[str, Map[str, bool]], uuid: str, remove: Iterable[str], add: Iterable[str]
+) -> Map[str, Map[str, bool]]:
+    with by_tag.mutate() as draft:
+        for tag in remove:
+            members = draft.get(tag, EMPTY).delete(uuid) if uuid in draft.get(tag, EMPTY) else None
+            if members is None:
+                continue
+            if members:
+                draft[tag] = members
+            else:
+                del draft[tag]
+        for tag in add:
+            draft[tag] = draft.get(tag, EMPTY).set(uuid, True)
+        result = draft.finish()
+    return result
+
+
+def ensure(objects: Objects, uuid: str) -> Object:
+    """The object, or a blank one for an object first seen through an event about it."""
+    return objects.items.get(uuid) or Object(None, None)
+
+
+def with_header(
+    objects: Objects, uuid: str, type: str, owner: str, description: str | None
+) -> Object:
+    """The object with its header fields from an event (creating it if unseen)."""
+    old = objects.items.get(uuid)
+    if old is None:
+        return Object(type, owner, description)
+    if old.type == type and old.owner == owner and old.description == description:
+        return old
+    return replace(old, type=type, owner=owner, description=description)
+
+
+def _header(objects: Objects, event: ObjectEvent) -> Object:
+    return with_header(objects, event.object, event.type, event.owner, event.description)
+
+
+def remove_objects(mirror: Mirror, uuids: Iterable[str]) -> Changes:
+    """Remove objects with their comments, metadata and per-object domain state."""
+    objects = mirror.objects
+    items, trash, by_tag = objects.items, objects.trash, objects.by_tag
+    removed = [uuid for uuid in uuids if uuid in items]
+    if not removed:
+        return {}
+    changes: Changes = {}
+    for uuid in removed:
+        tags = items[uuid].tag or ()
+        by_tag = _reindex(by_tag, uuid, remove=tags, add=())
+        items = items.delete(uuid)
+        trash = without(trash, uuid)
+    changes["objects"] = Objects(items, trash, by_tag)
+    for name in OBJECT_STATE_SLICES:
+        state: Map[str, Any] = getattr(mirror, name)
+        pruned = state
+        for uuid in removed:
+            pruned = without(pruned, uuid)
+        if pruned is not state:
+            changes[name] = pruned
+    return changes
+
+
+def strip_tag(objects: Objects, tag: str) -> Objects:
+    """Take ``tag`` off every object that carries it (the tag was deleted)."""
+    members = objects.by_tag.get(tag)
+    if members is None:
+        return objects
+    with objects.items.mutate() as draft:
+        for uuid in members:
+            obj = draft[uuid]
+            draft[uuid] = replace(obj, tag=tuple(t for t in obj.tag or () if t != tag))
+        items = draft.finish()
+    return Objects(items, objects.trash, objects.by_tag.delete(tag))
+
+
+@reducer(ObjectNew)
+def object_new(mirror: Mirror, event: ObjectNew) -> Changes:
+    obj = replace(_header(mirror.objects, event), tag=tuple(event.tag), trashed=False)
+    return {"objects": put(mirror.objects, event.object, obj)}
+
+
+@reducer(ObjectModify)
+def object_modify(mirror: Mirror, event: ObjectModify) -> Changes:
+    objects = mirror.objects
+    return {"objects": put(objects, event.object, _header(objects, event))}
+
+
+@reducer(ObjectDelete)
+def object_delete(mirror: Mirror, event: ObjectDelete) -> Changes:
+    if event.purge:
+        return remove_objects(mirror, [event.object])
+    obj = replace(_header(mirror.objects, event), trashed=True)
+    return {"objects": put(mirror.objects, event.object, obj)}
+
+
+@reducer(ObjectShare)
+def object_share(mirror: Mirror, event: ObjectShare) -> Changes:
+    obj = replace(_header(mirror.objects, event), tag=tuple(event.tag))
+    return {"objects": put(mirror.objects, event.object, obj)}
+
+
+@reducer(ObjectTag)
+def object_tag(mirror: Mirror, event: ObjectTag) -> Changes:
+    obj = replace(_header(mirror.objects, event), tag=tuple(event.tag))
+    changes = {"objects": put(mirror.objects, event.object, obj)}
+    now_attached = set(event.tag)
+    added_missing = sorted(set(event.tag_add or ()) - now_attached)
+    deleted_present = sorted(set(event.tag_delete or ()) & now_attached)
+    if added_missing or deleted_present:
+        detail = []
+        if added_missing:
+            detail.append(f"tag_add {added_missing} not in tag")
+        if deleted_present:
+            detail.append(f"tag_delete {deleted_present} still in tag")
+        problem = Problem(
+            path="tag", expected="tag_add/tag_delete agreeing with tag (" + "; ".join(detail) + ")"
+        )
+        raise Inconsistent(problem, applied=changes)
+    return changes
+
+
+@reducer(ObjectUnshare)
+def object_unshare(mirror: Mirror, event: ObjectUnshare) -> Changes:
+    return remove_objects(mirror, [event.object])

@@ -1,0 +1,56 @@
+"""Sensors: data points and actions by millisecond timestamp, and each action's status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from eventmirror.events import SensorAction, SensorData
+
+from ._registry import reducer
+from ._state import EMPTY, Changes, Entity, Map, replace
+
+if TYPE_CHECKING:
+    from .mirror import Mirror
+
+
+class Sensor(Entity, frozen=True, gc=False):
+    """A sensor's points and actions keyed by millisecond timestamp (see :meth:`points`), and
+    the status of each action by action UUID."""
+
+    data: Map[int, list[Any]] = EMPTY
+    action: Map[int, list[Any]] = EMPTY
+    action_status: Map[str, str] = EMPTY
+
+    def points(self) -> list[tuple[int, list[Any]]]:
+        """The data points in timestamp order."""
+        return sorted(self.data.items())
+
+    def actions(self) -> list[tuple[int, list[Any]]]:
+        """The actions in timestamp order."""
+        return sorted(self.action.items())
+
+
+def _merged(points: Map[int, list[Any]], new: dict[str, list[Any]]) -> Map[int, list[Any]]:
+    with points.mutate() as draft:
+        for millis, point in new.items():
+            draft[int(millis)] = point
+        result = draft.finish()
+    return result
+
+
+@reducer(SensorData)
+def sensor_data(mirror: Mirror, event: SensorData) -> Changes:
+    sensor = mirror.sensors.get(event.sensor) or Sensor()
+    sensor = replace(sensor, data=_merged(sensor.data, event.data))
+    return {"sensors": mirror.sensors.set(event.sensor, sensor)}
+
+
+@reducer(SensorAction)
+def sensor_action(mirror: Mirror, event: SensorAction) -> Changes:
+    sensor = mirror.sensors.get(event.sensor) or Sensor()
+    sensor = replace(
+        sensor,
+        action=_merged(sensor.action, event.action),
+        action_status=sensor.action_status.set(event.action_uuid, event.status),
+    )
+    return {"sensors": mirror.sensors.set(event.sensor, sensor)}

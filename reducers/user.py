@@ -1,0 +1,72 @@
+"""User, invitation, phone and trash: stale markers, invitations, purging the trash."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventmirror.events import (
+    InvitationDelete,
+    InvitationNew,
+    PhoneModify,
+    TrashPurge,
+    UserModify,
+)
+
+from . import objects
+from ._registry import reducer
+from ._state import Changes, Entity, without
+
+if TYPE_CHECKING:
+    from .mirror import Mirror
+
+
+class Stale(Entity, frozen=True, gc=False):
+    """A resource that changed on the server and must be re-fetched (user, phone, dialplan)."""
+
+    id: int
+    time: int
+
+
+class Invitation(Entity, frozen=True, gc=False):
+    """An internal invitation from ``owner`` to ``user``, and when this mirror learnt of it."""
+
+    owner: str
+    user: str
+    time: int
+
+
+def invitation_key(owner: str, user: str) -> str:
+    """Invitations have no UUID: they are keyed ``"owner -> user"``."""
+    return f"{owner} -> {user}"
+
+
+def mark_stale(mirror: Mirror, resource: str, event_id: int, time: int) -> Changes:
+    return {"stale": mirror.stale.set(resource, Stale(event_id, time))}
+
+
+@reducer(UserModify)
+def user_modify(mirror: Mirror, event: UserModify) -> Changes:
+    return mark_stale(mirror, "user", event.id, event.time)
+
+
+@reducer(PhoneModify)
+def phone_modify(mirror: Mirror, event: PhoneModify) -> Changes:
+    return mark_stale(mirror, "phone", event.id, event.time)
+
+
+@reducer(InvitationNew)
+def invitation_new(mirror: Mirror, event: InvitationNew) -> Changes:
+    invitation = Invitation(event.owner, event.user, event.time)
+    key = invitation_key(event.owner, event.user)
+    return {"invitations": mirror.invitations.set(key, invitation)}
+
+
+@reducer(InvitationDelete)
+def invitation_delete(mirror: Mirror, event: InvitationDelete) -> Changes:
+    key = invitation_key(event.owner, event.user)
+    return {"invitations": without(mirror.invitations, key)}
+
+
+@reducer(TrashPurge)
+def trash_purge(mirror: Mirror, event: TrashPurge) -> Changes:
+    return objects.remove_objects(mirror, list(mirror.objects.trash))
