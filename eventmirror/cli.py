@@ -1,0 +1,144 @@
+"""The ``eventmirror`` command line.
+
+Exit status: 0 done (lenient replays succeed even with anomalies, which the summary lists);
+1 a strict-mode error in the input; 2 a usage error or an input that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import BinaryIO
+
+from . import __version__
+from .codec import decode
+from .errors import EventError
+from .progress import Progress
+from .recording import RecordingError, iter_records, open_recording
+from .summary import render
+
+EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
+_PROGRESS_EVERY = 4096
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eventmirror",
+        description="Replay, simulate and test clients of the GET /api/event stream.",
+    )
+    parser.add_argument("--version", action="version", version=f"eventmirror {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    replay = commands.add_parser(
+        "replay",
+        help="fold a recorded session into a mirror and summarise it",
+        description=(
+            "Fold a recorded session (JSON Lines, GET /api/event response bodies, or several "
+            "bodies one after another; '-' reads standard input) into the mirror of what its "
+            "user can see, and print a summary or the mirror's JSON form."
+        ),
+    )
+    replay.add_argument("path", metavar="PATH", help="the recording, or - for standard input")
+    replay.add_argument("--json", action="store_true", help="print the mirror's JSON form")
+    replay.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first malformed event, gap or contradiction (exit status 1)",
+    )
+    replay.add_argument("--me", metavar="UUID", help="the session's own user")
+    replay.add_argument(
+        "--until-id",
+        metavar="N",
+        type=_event_id,
+        help="stop after the event with id N (time travel to that point)",
+    )
+    replay.set_defaults(run=run_replay)
+    return parser
+
+
+def _event_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an event id (a whole number), got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an event id >= 0, got {value}")
+    return value
+
+
+def _size(stream: BinaryIO) -> int | None:
+    try:
+        return os.fstat(stream.fileno()).st_size or None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _position(stream: BinaryIO) -> int | None:
+    try:
+        return stream.tell()
+    except (OSError, ValueError):
+        return None
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    import reducers  # the reducers load every domain module; keep --help fast
+
+    mirror = reducers.empty(args.me)
+    with open_recording(args.path) as stream:
+        progress = Progress(sys.stderr, total_bytes=_size(stream))
+        count = 0
+        with reducers.collector_paused():
+            for record in iter_records(stream):
+                event: reducers.EventInput = record.data
+                if args.until_id is not None:
+                    try:
+                        event = decode(record.data)
+                    except EventError:
+                        pass  # apply() records it (or, strict, raises it) with its line
+                    else:
+                        if event.id > args.until_id:
+                            break
+                try:
+                    mirror = reducers.apply(mirror, event, strict=args.strict, line=record.line)
+                except EventError as error:
+                    progress.close()
+                    print(
+                        f"eventmirror replay: {args.path}: line {record.line}: {error}",
+                        file=sys.stderr,
+                    )
+                    return EXIT_INPUT_ERROR
+                count += 1
+                if count % _PROGRESS_EVERY == 0:
+                    progress.update(count, _position(stream))
+        progress.close()
+    if args.json:
+        sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
+    else:
+        sys.stdout.write(render(mirror, "standard input" if args.path == "-" else args.path))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except RecordingError as error:
+        print(f"eventmirror {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # A reader such as `head` closed the pipe: not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(f"eventmirror {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

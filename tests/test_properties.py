@@ -1,0 +1,101 @@
+"""Properties of every mirror, for any valid stream of any event types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reducers
+from eventmirror import strategies
+from tests.support import ME
+
+streams = strategies.wire_streams(max_size=40)
+
+
+def encoded(stream: list[dict[str, Any]]) -> list[bytes]:
+    return [msgspec.json.encode(e) for e in stream]
+
+
+def snapshot(mirror: reducers.Mirror) -> tuple[bytes, object]:
+    return reducers.dumps(mirror), list(mirror.timers)
+
+
+@given(streams, strategies.wire_events(), st.sampled_from([None, ME]))
+def test_apply_never_mutates_its_input(
+    stream: list[dict[str, Any]], extra: dict[str, Any], me: str | None
+) -> None:
+    mirror = reducers.fold(encoded(stream), me=me)
+    before = snapshot(mirror)
+    follow_up = {**extra, "id": len(stream)}
+    reducers.apply(mirror, msgspec.json.encode(follow_up))
+    reducers.apply(mirror, follow_up)
+    reducers.advance(mirror, (mirror.now or 0) + 3600)
+    assert snapshot(mirror) == before
+
+
+@given(streams, st.data())
+def test_folding_in_two_halves_with_a_json_round_trip_equals_folding_whole(
+    stream: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    cut = data.draw(st.integers(0, len(stream)))
+    lines = encoded(stream)
+    whole = reducers.fold(lines, me=ME)
+    first = reducers.fold(lines[:cut], me=ME)
+    resumed = reducers.fold(lines[cut:], reducers.loads(reducers.dumps(first)))
+    assert resumed == whole
+    assert reducers.dumps(resumed) == reducers.dumps(whole)
+
+
+@given(streams, st.data())
+def test_delivering_any_event_twice_changes_nothing(
+    stream: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    lines = encoded(stream)
+    once = reducers.fold(lines, me=ME)
+    repeated = (
+        data.draw(st.sets(st.integers(0, max(len(lines) - 1, 0)), max_size=5)) if lines else set()
+    )
+    twice_lines: list[bytes] = []
+    for index, line in enumerate(lines):
+        twice_lines.append(line)
+        if index in repeated:
+            twice_lines.append(line)
+    twice = reducers.fold(twice_lines, me=ME)
+    assert twice.same_state(once)
+    assert (twice.last_id, twice.now, twice.applied) == (once.last_id, once.now, once.applied)
+    assert twice.health.duplicates == once.health.duplicates + len(repeated)
+
+
+@given(streams)
+def test_fold_equals_applying_one_by_one(stream: list[dict[str, Any]]) -> None:
+    lines = encoded(stream)
+    mirror = reducers.empty(ME)
+    for line in lines:
+        mirror = reducers.apply(mirror, line)
+    assert mirror == reducers.fold(lines, me=ME)
+
+
+@given(st.lists(strategies.json_values(max_leaves=10), max_size=10))
+def test_lenient_apply_survives_any_json(values: list[Any]) -> None:
+    mirror = reducers.empty(ME)
+    for value in values:
+        mirror = reducers.apply(mirror, msgspec.json.encode(value))
+    health = mirror.health
+    assert mirror.applied + health.duplicates + health.unknown + health.rejected == len(values)
+
+
+@given(streams)
+def test_valid_streams_fold_strictly_except_for_tree_cycles(stream: list[dict[str, Any]]) -> None:
+    mirror = reducers.fold(encoded(stream), me=ME)
+    health = mirror.health
+    assert health.gaps == () and health.duplicates == 0 and health.unknown == 0
+    assert mirror.applied + health.rejected == len(stream)
+    # The only way a generated valid event is rejected: a move of a folder below itself.
+    assert all(
+        a.event == "file_modify" and a.path == "parent"
+        for a in health.anomalies
+        if a.kind == "rejected"
+    )
