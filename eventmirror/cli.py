@@ -40,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
             "user can see, and print a summary or the mirror's JSON form."
         ),
     )
-    replay.add_argument("path", metavar="PATH", help="the recording, or - for standard input")
+    replay.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        help="the recording, or - for standard input (default: the bundled example day)",
+    )
     replay.add_argument("--json", action="store_true", help="print the mirror's JSON form")
     replay.add_argument(
         "--strict",
@@ -87,6 +92,12 @@ def _position(stream: BinaryIO) -> int | None:
 def run_replay(args: argparse.Namespace) -> int:
     import reducers  # the reducers load every domain module; keep --help fast
 
+    source = "standard input" if args.path == "-" else args.path
+    if args.path is None:
+        from .examples import EXAMPLE, EXAMPLE_ME, FILENAME
+
+        args.path, source = str(EXAMPLE), f"the bundled example, {FILENAME}"
+        args.me = args.me or EXAMPLE_ME
     mirror = reducers.empty(args.me)
     with open_recording(args.path) as stream:
         progress = Progress(sys.stderr, total_bytes=_size(stream))
@@ -118,7 +129,7 @@ def run_replay(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
     else:
-        sys.stdout.write(render(mirror, "standard input" if args.path == "-" else args.path))
+        sys.stdout.write(render(mirror, source))
     return EXIT_OK
 
 

@@ -48,7 +48,7 @@ def _has_wire_names(tp: Any) -> bool:
 
 _RENAMED: Final = frozenset(cls for cls in EVENT_TYPES.values() if _has_wire_names(cls))
 _FAST: Final = {
-    name.encode(): msgspec.json.Decoder(cls)
+    name.encode(): msgspec.json.Decoder(cls).decode
     for name, cls in EVENT_TYPES.items()
     if cls not in _RENAMED
 }
@@ -62,16 +62,15 @@ def decode(data: bytes | str) -> Event | UnknownEvent:
     does not list. Raises :class:`EventError` for anything else: text that is not JSON, JSON
     that is not an event, or an event with a missing or mistyped field.
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
+    if type(data) is not bytes:
+        data = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     start = data.find(b'"event"')
     if start >= 0:
         open_quote = data.find(b'"', start + 7)
-        close_quote = data.find(b'"', open_quote + 1)
-        decoder = _FAST.get(data[open_quote + 1 : close_quote])
+        decoder = _FAST.get(data[open_quote + 1 : data.find(b'"', open_quote + 1)])
         if decoder is not None:
             try:
-                event: Event = decoder.decode(data)
+                event: Event = decoder(data)
             except (msgspec.ValidationError, msgspec.DecodeError):
                 pass
             else:

@@ -83,7 +83,10 @@ def stream_rows(mirror: Mirror) -> Iterator[str]:
         f"{health.rejected} rejected, {health.inconsistent} inconsistent",
     )
     for anomaly in health.anomalies:
-        where = f"line {anomaly.line}: " if anomaly.line is not None else ""
+        # Without an id the message itself already names the line.
+        where = (
+            f"line {anomaly.line}: " if anomaly.line is not None and anomaly.id is not None else ""
+        )
         yield f"    - {where}{anomaly.message}"
     if health.anomaly_count > len(health.anomalies):
         yield f"    ... {health.anomaly_count - len(health.anomalies)} more not kept"

@@ -36,33 +36,40 @@ def apply(
     ``line`` (the event's line in a recording) only serves messages. In strict mode a
     malformed event, a gap or a contradiction raises :class:`~eventmirror.errors.EventError`.
     """
+    if type(event) is bytes:  # the usual input: a line of a recording
+        try:
+            event = decode(event)
+        except EventError as error:
+            return _undecodable(mirror, error, strict, line)
     reduce = REDUCERS.get(type(event))  # type: ignore[arg-type]
-    if reduce is not None:
-        assert isinstance(event, Event)
-        last_id, now, time = mirror.last_id, mirror.now, event.time
-        # The common case, kept cheap: the next id, and time not going backwards.
-        if last_id is not None and event.id == last_id + 1 and now is not None and time >= now:
-            if time > now and mirror.timers.next_due <= time:
-                mirror = _expire(mirror, time)
+    if reduce is None:
+        if not isinstance(event, UnknownEvent):
             try:
-                changes = reduce(mirror, event)
-            except Inconsistent as contradiction:
-                return _contradicted(
-                    mirror, event, contradiction, mirror.health, time, strict, line
-                )
-            return replace(
-                mirror, last_id=event.id, now=time, applied=mirror.applied + 1, **changes
-            )
-        return _apply_irregular(mirror, event, reduce, strict, line)
-    if isinstance(event, UnknownEvent):
-        return _unknown(mirror, event)
-    try:
-        decoded = _decoded(event)  # type: ignore[arg-type]
-    except EventError as error:
-        if strict:
-            raise error.at_line(line) if line is not None else error from None
-        return _reject_undecodable(mirror, error, line)
-    return apply(mirror, decoded, strict=strict, line=line)
+                event = _decoded(event)  # type: ignore[arg-type]
+            except EventError as error:
+                return _undecodable(mirror, error, strict, line)
+            reduce = REDUCERS.get(type(event))  # type: ignore[arg-type]
+        if reduce is None:
+            assert isinstance(event, UnknownEvent)
+            return _unknown(mirror, event)
+    assert isinstance(event, Event)
+    last_id, now, time = mirror.last_id, mirror.now, event.time
+    # The common case, kept cheap: the next id, and time not going backwards.
+    if last_id is not None and event.id == last_id + 1 and now is not None and time >= now:
+        if time > now and mirror.timers.next_due <= time:
+            mirror = _expire(mirror, time)
+        try:
+            changes = reduce(mirror, event)
+        except Inconsistent as contradiction:
+            return _contradicted(mirror, event, contradiction, mirror.health, time, strict, line)
+        return replace(mirror, last_id=event.id, now=time, applied=mirror.applied + 1, **changes)
+    return _apply_irregular(mirror, event, reduce, strict, line)
+
+
+def _undecodable(mirror: Mirror, error: EventError, strict: bool, line: int | None) -> Mirror:
+    if strict:
+        raise error.at_line(line) if line is not None else error
+    return _reject_undecodable(mirror, error, line)
 
 
 def _apply_irregular(
@@ -207,6 +214,8 @@ def _reject_undecodable(mirror: Mirror, error: EventError, line: int | None) -> 
     health = mirror.health
     last_id = mirror.last_id
     event_id = error.event_id
+    if line is not None:
+        error = error.at_line(line)
     if event_id is None:
         return replace(mirror, health=_with_anomaly(health, "rejected", error, line))
     if last_id is not None and event_id != last_id + 1:

@@ -1,0 +1,144 @@
+"""The ``eventmirror`` command: replay's summary, JSON form, strict mode, time travel, errors."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import msgspec
+import pytest
+
+import reducers
+from eventmirror.cli import main
+from eventmirror.examples import EXAMPLE, EXAMPLE_ME
+from tests.support import ME, wire
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write(tmp_path: Path, *lines: bytes) -> str:
+    path = tmp_path / "session.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return str(path)
+
+
+def tag(id: int, label: str = "x") -> bytes:
+    payload = {
+        "tag": f"t{id}",
+        "owner": ME,
+        "label": label,
+        "foreign_use": False,
+        "policy": {ME: 4},
+    }
+    return msgspec.json.encode(wire("tag_new", id, 1_000 + id, **payload))
+
+
+def test_replay_without_a_path_summarises_the_bundled_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, "replay")
+    assert status == 0 and err == ""
+    assert out.startswith("replayed the bundled example, office-day.jsonl\n")
+    lines = out.splitlines()
+    assert f"mirror (me = {EXAMPLE_ME})" in lines
+    mirror = reducers.fold(EXAMPLE.read_bytes().splitlines(), me=EXAMPLE_ME)
+    assert any(line.split()[:2] == ["tags", str(len(mirror.tags))] for line in lines)
+    assert any(line.split()[:3] == ["last", "id", str(mirror.last_id)] for line in lines)
+
+
+def test_replay_json_is_the_mirror_s_json_form(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0), tag(1), tag(3))
+    status, out, _ = run(capsys, "replay", path, "--json", "--me", ME)
+    assert status == 0
+    expected = reducers.fold([tag(0), tag(1), tag(3)], me=ME)
+    assert reducers.loads(out) == expected
+
+
+def test_summary_lists_each_anomaly_with_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, tag(0), b'{"id": 1, "event": "tag_delete", "time": 5}', b"not json", tag(2)
+    )
+    status, out, _ = run(capsys, "replay", path)
+    assert status == 0
+    assert "    - line 2: event 1 (tag_delete): tag: missing, expected a string" in out
+    assert "    - line 3: not JSON (JSON is malformed: invalid character (byte 4))" in out
+    row = next(line for line in out.splitlines() if line.startswith("  anomalies"))
+    assert row.split() == ["anomalies", "2", "2", "rejected,", "0", "inconsistent"]
+
+
+def test_strict_mode_stops_at_the_first_bad_event(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0), tag(1), tag(5))
+    status, out, err = run(capsys, "replay", path, "--strict")
+    assert status == 1 and out == ""
+    assert err == (
+        f"eventmirror replay: {path}: line 3: event 5 (tag_new): id: expected 2 "
+        "(ids 2..4 are missing), got 5\n"
+    )
+
+
+def test_until_id_travels_back_in_time(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path, tag(0), tag(1), tag(2), tag(3))
+    status, out, _ = run(capsys, "replay", path, "--json", "--until-id", "1")
+    assert status == 0
+    assert reducers.loads(out) == reducers.fold([tag(0), tag(1)])
+
+
+def test_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = b"[" + b",".join([tag(0), tag(1)]) + b"]"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body)))
+    status, out, _ = run(capsys, "replay", "-", "--json")
+    assert status == 0
+    assert reducers.loads(out) == reducers.fold([tag(0), tag(1)])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["replay", "missing.jsonl"], "missing.jsonl"),
+        (
+            ["replay", "x", "--until-id", "soon"],
+            "expected an event id (a whole number), got 'soon'",
+        ),
+        (["replay", "x", "--until-id", "-2"], "expected an event id >= 0, got -2"),
+        (["unknown-command"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    try:
+        status = main(argv)
+    except SystemExit as exit:  # argparse reports usage errors by exiting
+        status = int(exit.code or 0)
+    assert status == 2
+    assert message in capsys.readouterr().err
+
+
+def test_output_is_byte_identical_across_runs_and_hash_seeds() -> None:
+    outputs = set()
+    for seed in ("0", "7", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        for extra in ([], ["--json"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "eventmirror", "replay", *extra],
+                capture_output=True,
+                check=True,
+                env=env,
+            )
+            outputs.add((tuple(extra), result.stdout))
+    assert len(outputs) == 2
