@@ -117,6 +117,9 @@ def _python_names(value: Any, tp: Any) -> Any:
         renamed = dict(value)
         for field in attrs.fields(tp):
             name = wire_name(field)
+            if name != field.name:
+                # Only the wire name counts: ``action_uuid`` on the wire is an unknown key.
+                renamed.pop(field.name, None)
             if name in renamed:
                 renamed[field.name] = _python_names(renamed.pop(name), field_types[field.name])
         return renamed

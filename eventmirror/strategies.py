@@ -124,7 +124,11 @@ def _no_self_parent(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 #: Rules a single event must follow beyond its field types.
-_COHERENT = {"object_tag": _consistent_object_tag, "file_modify": _no_self_parent}
+_COHERENT = {
+    "object_tag": _consistent_object_tag,
+    "file_new": _no_self_parent,
+    "file_modify": _no_self_parent,
+}
 
 
 @cache

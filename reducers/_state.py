@@ -36,7 +36,7 @@ def without(mapping: immutables.Map[K, V], key: K) -> immutables.Map[K, V]:
 
 def without_all(mapping: immutables.Map[K, V], keys: Iterable[K]) -> immutables.Map[K, V]:
     """``mapping`` without any of ``keys``."""
-    present = [key for key in keys if key in mapping]
+    present = {key for key in keys if key in mapping}
     if not present:
         return mapping
     with mapping.mutate() as draft:

@@ -94,5 +94,6 @@ def conference_join(mirror: Mirror, event: ConferenceJoin) -> Changes:
 @reducer(ConferenceLeave)
 def conference_leave(mirror: Mirror, event: ConferenceLeave) -> Changes:
     conference = _conference(mirror, event.conference)
-    members = without_all(conference.member, event.member)
+    # A set: the list may name a member twice, and without_all deletes each key it is given.
+    members = without_all(conference.member, set(event.member))
     return _put(mirror, event.conference, replace(conference, member=members))

@@ -110,10 +110,13 @@ def _parent(volume_uuid: str, parent: str | None) -> str | None:
 @reducer(FileNew)
 def file_new(mirror: Mirror, event: FileNew) -> Changes:
     volume = mirror.volumes.get(event.volume) or EMPTY_VOLUME
+    parent = _parent(event.volume, event.parent)
+    # A node seen so far only as a parent can arrive later, inside its own descendant.
+    _refuse_cycle(volume, event.file, parent, event.parent)
     node = FileNode(
         event.type,
         event.name,
-        _parent(event.volume, event.parent),
+        parent,
         event.ctime,
         event.mtime,
         event.user,
@@ -133,6 +136,18 @@ def _would_contain_itself(volume: Volume, uuid: str, parent: str | None) -> bool
     return False
 
 
+def _refuse_cycle(volume: Volume, uuid: str, parent: str | None, wire_parent: str | None) -> None:
+    """Reject an event that would put ``uuid`` inside itself (the tree would have a cycle)."""
+    if _would_contain_itself(volume, uuid, parent):
+        where = volume.path(parent) if parent is not None else "/"
+        problem = Problem(
+            path="parent",
+            expected="a folder outside the node",
+            got=f"{wire_parent!r} ({where}), inside {volume.path(uuid)}",
+        )
+        raise Inconsistent(problem)
+
+
 @reducer(FileModify)
 def file_modify(mirror: Mirror, event: FileModify) -> Changes:
     volume = mirror.volumes.get(event.volume) or EMPTY_VOLUME
@@ -144,14 +159,7 @@ def file_modify(mirror: Mirror, event: FileModify) -> Changes:
             changed[name] = value
     if event.parent is not None:
         parent = _parent(event.volume, event.parent)
-        if _would_contain_itself(volume, event.file, parent):
-            where = volume.path(parent) if parent is not None else "/"
-            problem = Problem(
-                path="parent",
-                expected="a folder outside the moved node",
-                got=f"{event.parent!r} ({where}), inside {volume.path(event.file)}",
-            )
-            raise Inconsistent(problem)
+        _refuse_cycle(volume, event.file, parent, event.parent)
         changed["parent"] = parent
     node = replace(node, **changed)
     return {"volumes": mirror.volumes.set(event.volume, _put(volume, event.file, node))}

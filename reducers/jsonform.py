@@ -60,9 +60,9 @@ def _document(mirror: Mirror) -> dict[str, Any]:
 
 def to_json(mirror: Mirror) -> dict[str, Any]:
     """The mirror's JSON form as Python values (dicts, lists, str, int, ...)."""
-    result: dict[str, Any] = msgspec.to_builtins(
-        _document(mirror), enc_hook=_encode_hook, order="sorted"
-    )
+    # Through the bytes, so that every sequence comes back as a list, exactly as a JSON
+    # parser would give it.
+    result: dict[str, Any] = msgspec.json.decode(dumps(mirror))
     return result
 
 
@@ -96,7 +96,8 @@ def from_json(document: Any) -> Mirror:
     fields: dict[str, Any] = {}
     head_types = typing.get_type_hints(Mirror)
     for name in _STREAM_HEAD:
-        fields[name] = _convert(stream.get(name), head_types[name], f"stream.{name}")
+        if name in stream:
+            fields[name] = _convert(stream[name], head_types[name], f"stream.{name}")
     fields["health"] = _convert(stream, Health, "stream")
     for name in SLICES:
         if name in ("objects", "volumes"):

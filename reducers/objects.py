@@ -141,23 +141,27 @@ def _header(objects: Objects, event: ObjectEvent) -> Object:
 
 
 def remove_objects(mirror: Mirror, uuids: Iterable[str]) -> Changes:
-    """Remove objects with their comments, metadata and per-object domain state."""
+    """Remove objects with their comments, metadata and per-object domain state.
+
+    Domain state goes even for an object whose header the mirror never saw (a recording that
+    started after ``object_new`` but saw its ``fax_convert``): the user can no longer see it.
+    """
     objects = mirror.objects
     items, trash, by_tag = objects.items, objects.trash, objects.by_tag
-    removed = [uuid for uuid in uuids if uuid in items]
-    if not removed:
-        return {}
+    targets = list(uuids)
+    removed = [uuid for uuid in targets if uuid in items]
     changes: Changes = {}
-    for uuid in removed:
-        tags = items[uuid].tag or ()
-        by_tag = _reindex(by_tag, uuid, remove=tags, add=())
-        items = items.delete(uuid)
-        trash = without(trash, uuid)
-    changes["objects"] = Objects(items, trash, by_tag)
+    if removed:
+        for uuid in removed:
+            tags = items[uuid].tag or ()
+            by_tag = _reindex(by_tag, uuid, remove=tags, add=())
+            items = items.delete(uuid)
+            trash = without(trash, uuid)
+        changes["objects"] = Objects(items, trash, by_tag)
     for name in OBJECT_STATE_SLICES:
         state: Map[str, Any] = getattr(mirror, name)
         pruned = state
-        for uuid in removed:
+        for uuid in targets:
             pruned = without(pruned, uuid)
         if pruned is not state:
             changes[name] = pruned

@@ -17,12 +17,12 @@ OTHER = "c5dbbdd4-0ad9-11e1-bd0d-0024e8f90cc0"
 THIRD = "c63ff81c-0ad9-11e1-bb94-0024e8f90cc0"
 
 
-def wire(name: str, id: int = 0, time: int = 1_000_000, **payload: Any) -> dict[str, Any]:
+def wire(name: str, /, id: int = 0, time: int = 1_000_000, **payload: Any) -> dict[str, Any]:
     """An event as the platform sends it (a dict), e.g. ``wire("tag_delete", 3, tag=T)``."""
     return {"id": id, "event": name, "time": time, **payload}
 
 
-def event(name: str, id: int = 0, time: int = 1_000_000, **payload: Any) -> Event:
+def event(name: str, /, id: int = 0, time: int = 1_000_000, **payload: Any) -> Event:
     """A decoded event; fails the test if the payload is not valid."""
     decoded = decode(_json(wire(name, id, time, **payload)))
     assert isinstance(decoded, Event), decoded
@@ -42,7 +42,7 @@ class Stream:
         self.time = start_time
         self.me = me
 
-    def add(self, name: str, *, time: int | None = None, **payload: Any) -> dict[str, Any]:
+    def add(self, name: str, /, *, time: int | None = None, **payload: Any) -> dict[str, Any]:
         self.time = time if time is not None else self.time + 1
         item = wire(name, len(self.events), self.time, **payload)
         self.events.append(item)
