@@ -39,14 +39,13 @@ class Call(Sparse, frozen=True, gc=False):
 
 @reducer(CallUpdate)
 def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
-    with mirror.calls.mutate() as draft:
-        for uuid, fields in event.call.items():
-            changed = present_fields(fields)
-            for name in CLEARED_BY_EMPTY:
-                if changed.get(name) == "":
-                    changed[name] = None
-            draft[uuid] = replace(draft.get(uuid) or Call(), **changed)
-        calls = draft.finish()
+    calls = mirror.calls
+    for uuid, fields in event.call.items():
+        changed = present_fields(fields)
+        for name in CLEARED_BY_EMPTY:
+            if changed.get(name) == "":
+                changed[name] = None
+        calls = calls.set(uuid, replace(calls.get(uuid) or Call(), **changed))
     return {"calls": calls}
 
 

@@ -23,6 +23,8 @@ def _put_comment(mirror: Mirror, event: CommentNew | CommentModify) -> Changes:
     obj = _object(mirror, event.object)
     comment = objects.Comment(event.owner, event.text)
     obj = replace(obj, comments=obj.comments.set(event.comment, comment))
+    if event.object.object in mirror.objects:
+        return {"objects": objects.replace_object(mirror.objects, event.object.object, obj)}
     return {"objects": objects.put(mirror.objects, event.object.object, obj)}
 
 

@@ -19,7 +19,16 @@ from eventmirror.events import (
 from eventmirror.events.conference import ConferenceMember
 
 from ._registry import reducer
-from ._state import EMPTY, Changes, Entity, Map, present_fields, replace, without_all
+from ._state import (
+    EMPTY,
+    Changes,
+    Entity,
+    Map,
+    present_fields,
+    replace,
+    set_all,
+    without_all,
+)
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -73,21 +82,18 @@ def conference_status(mirror: Mirror, event: ConferenceStatus) -> Changes:
 @reducer(ConferenceUpdate)
 def conference_update(mirror: Mirror, event: ConferenceUpdate) -> Changes:
     conference = _conference(mirror, event.conference)
-    with conference.member.mutate() as draft:
-        for uuid, change in event.member.items():
-            old = draft.get(uuid)
-            draft[uuid] = change if old is None else replace(old, **present_fields(change))
-        members = draft.finish()
+    members = conference.member
+    for uuid, change in event.member.items():
+        old = members.get(uuid)
+        merged = change if old is None else replace(old, **present_fields(change))
+        members = members.set(uuid, merged)
     return _put(mirror, event.conference, replace(conference, member=members))
 
 
 @reducer(ConferenceJoin)
 def conference_join(mirror: Mirror, event: ConferenceJoin) -> Changes:
     conference = _conference(mirror, event.conference)
-    with conference.member.mutate() as draft:
-        for uuid, member in event.member.items():
-            draft[uuid] = member
-        members = draft.finish()
+    members = set_all(conference.member, event.member.items())
     return _put(mirror, event.conference, replace(conference, member=members))
 
 

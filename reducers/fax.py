@@ -8,7 +8,7 @@ from eventmirror.events import FaxConvert, FaxReportEvent
 from eventmirror.events.fax import FaxReport
 
 from ._registry import reducer
-from ._state import EMPTY, Changes, Entity, Map, replace
+from ._state import EMPTY, Changes, Entity, Map, replace, set_all
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -33,8 +33,5 @@ def fax_convert(mirror: Mirror, event: FaxConvert) -> Changes:
 @reducer(FaxReportEvent)
 def fax_report(mirror: Mirror, event: FaxReportEvent) -> Changes:
     fax = mirror.faxes.get(event.fax) or Fax()
-    with fax.report.mutate() as draft:
-        for uuid, report in event.report.items():
-            draft[uuid] = report
-        reports = draft.finish()
+    reports = set_all(fax.report, event.report.items())
     return {"faxes": mirror.faxes.set(event.fax, replace(fax, report=reports))}

@@ -9,7 +9,7 @@ from eventmirror.events import ObjectMetadata, UserMetadata
 
 from . import objects
 from ._registry import reducer
-from ._state import Changes, Map, replace
+from ._state import Changes, Map, replace, set_all
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -19,13 +19,12 @@ def merged(
     metadata: Map[str, Any], update: Mapping[str, Any] | None, delete: list[str] | None
 ) -> Map[str, Any]:
     """``metadata`` with ``update`` merged in, then the ``delete`` keys removed."""
-    with metadata.mutate() as draft:
-        for key, value in (update or {}).items():
-            draft[key] = value
-        for key in delete or ():
-            draft.pop(key, None)
-        result = draft.finish()
-    return result
+    if update:
+        metadata = set_all(metadata, update.items())
+    for key in delete or ():
+        if key in metadata:
+            metadata = metadata.delete(key)
+    return metadata
 
 
 @reducer(UserMetadata)

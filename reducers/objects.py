@@ -119,6 +119,12 @@ def _reindex(
     return result
 
 
+def replace_object(objects: Objects, uuid: str, new: Object) -> Objects:
+    """``objects`` with ``uuid`` set to ``new`` whose tags and trash flag did not change, so
+    neither index moves (the common case: a header, comment or metadata change)."""
+    return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
+
+
 def ensure(objects: Objects, uuid: str) -> Object:
     """The object, or a blank one for an object first seen through an event about it."""
     return objects.items.get(uuid) or Object(None, None)
@@ -190,7 +196,14 @@ def object_new(mirror: Mirror, event: ObjectNew) -> Changes:
 @reducer(ObjectModify)
 def object_modify(mirror: Mirror, event: ObjectModify) -> Changes:
     objects = mirror.objects
-    return {"objects": put(objects, event.object, _header(objects, event))}
+    old = objects.items.get(event.object)
+    if old is None:
+        new = Object(event.type, event.owner, event.description)
+        return {"objects": put(objects, event.object, new)}
+    if old.type == event.type and old.owner == event.owner and old.description == event.description:
+        return {}  # the object's other fields changed: nothing this mirror holds
+    new = replace(old, type=event.type, owner=event.owner, description=event.description)
+    return {"objects": replace_object(objects, event.object, new)}
 
 
 @reducer(ObjectDelete)
