@@ -117,10 +117,9 @@ def run_replay(args: argparse.Namespace) -> int:
                     mirror = reducers.apply(mirror, event, strict=args.strict, line=record.line)
                 except EventError as error:
                     progress.close()
-                    print(
-                        f"eventmirror replay: {args.path}: line {record.line}: {error}",
-                        file=sys.stderr,
-                    )
+                    # An error without an event id already names its line.
+                    where = f"line {record.line}: " if error.event_id is not None else ""
+                    print(f"eventmirror replay: {args.path}: {where}{error}", file=sys.stderr)
                     return EXIT_INPUT_ERROR
                 count += 1
                 if count % _PROGRESS_EVERY == 0:

@@ -78,8 +78,14 @@ def decode(data: bytes | str) -> Event | UnknownEvent:
     try:
         raw = _GENERIC.decode(data)
     except msgspec.DecodeError as error:
-        raise EventError(Problem(path="", expected=f"not JSON ({error})")) from None
+        problem = Problem(path="", expected=f"not JSON ({error}): {_text_preview(data)}")
+        raise EventError(problem) from None
     return decode_object(raw)
+
+
+def _text_preview(data: bytes, limit: int = 60) -> str:
+    text = data[: limit * 4].decode("utf-8", "backslashreplace")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def decode_object(raw: Any) -> Event | UnknownEvent:

@@ -142,3 +142,15 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds() -> None:
             )
             outputs.add((tuple(extra), result.stdout))
     assert len(outputs) == 2
+
+
+def test_strict_error_without_an_id_names_its_line_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0), b"not json")
+    status, _, err = run(capsys, "replay", path, "--strict")
+    assert status == 1
+    assert err == (
+        f"eventmirror replay: {path}: line 2: not JSON "
+        "(JSON is malformed: invalid character (byte 4)): 'not json'\n"
+    )
