@@ -1,1 +1,20 @@
-"""The simulator: a deterministic in-process model of the platform (see issue: simulator)."""
+"""The simulator: a deterministic in-process model of the platform.
+
+>>> from simulator import World
+>>> world = World(seed=7)
+>>> anna, ben = world.add_user("anna"), world.add_user("ben")
+>>> session = world.open_session("ben")
+>>> tag = world.tags.create("anna", "Projects", policy={"ben": 1})
+>>> world.objects.create("anna", "contact", "Hans Mustermann", tags=[tag])
+>>> session.poll()          # tag_new, object_new: what GET /api/event would return
+
+Commands are grouped by domain, with the same names as in ``reducers`` (``world.tags``,
+``world.objects``, ...). An invalid command raises :class:`SimulatorError` and changes
+nothing. ``world.view(session_id)`` is the simulator's picture of what that session can see;
+folding the session's events gives the same state (docs/simulator.md).
+"""
+
+from ._core import Domain, Session, SimulatorError
+from .world import DEFAULT_START, World
+
+__all__ = ["DEFAULT_START", "Domain", "Session", "SimulatorError", "World"]

@@ -1,0 +1,48 @@
+"""What every simulator module shares: the error, sessions, and the domain base class."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+if TYPE_CHECKING:
+    from .world import World
+
+
+class SimulatorError(ValueError):
+    """A command that cannot be carried out: unknown user or entity, no permission, bad value.
+
+    Raised before anything changes, so the world is left exactly as it was.
+    """
+
+
+@attrs.define(eq=False)
+class Session:
+    """One server-side session of a user: its own event stream numbered from 0."""
+
+    id: str
+    user: str
+    #: The world's change counter when the session opened: it knows nothing from before.
+    opened: int
+    events: list[dict[str, Any]] = attrs.Factory(list)
+    #: Detailed streams: ("conference", uuid), ("presentation", uuid), ("sensor", uuid),
+    #: ("call", "") for the user's calls.
+    subscriptions: set[tuple[str, str]] = attrs.Factory(set)
+
+    def poll(self, after: int | None = None) -> list[dict[str, Any]]:
+        """The events after id ``after`` (all of them for None), as ``GET /api/event`` gives."""
+        start = 0 if after is None else after + 1
+        return [dict(event) for event in self.events[start:]]
+
+
+class Domain:
+    """Base of a domain's server side: its state, its commands, its part of a view."""
+
+    name: ClassVar[str]
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        """Put this domain's slices, as told to ``session``, into ``mirror`` (Mirror fields)."""

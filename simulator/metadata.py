@@ -1,0 +1,94 @@
+"""Metadata on the server: per user (``user_metadata``) and per object (``object_metadata``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from eventmirror.events import ObjectMetadata, UserMetadata
+from reducers._state import Map
+
+from ._core import Domain, Session, SimulatorError
+
+
+class Metadata(Domain):
+    name = "metadata"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        #: user -> key -> value
+        self.users: dict[str, dict[str, Any]] = {}
+        #: object -> key -> (value, change)
+        self.objects: dict[str, dict[str, tuple[Any, int]]] = {}
+
+    def set_user(
+        self, who: str, update: Mapping[str, Any] | None = None, delete: Iterable[str] = ()
+    ) -> None:
+        """Change a user's own metadata; all her sessions are told."""
+        user = self.world.user_id(who)
+        update, delete = dict(update or {}), list(delete)
+        values = self.users.setdefault(user, {})
+        update, delete = _effective(values, update, delete)
+        self.world.tick()
+        values.update(update)
+        for key in delete:
+            values.pop(key, None)
+        payload: dict[str, Any] = {}
+        if update:
+            payload["update"] = update
+        if delete:
+            payload["delete"] = delete
+        self.world.send_to_users(UserMetadata, [user], **payload)
+
+    def set_object(
+        self,
+        actor: str,
+        obj: str,
+        update: Mapping[str, Any] | None = None,
+        delete: Iterable[str] = (),
+    ) -> None:
+        """A reader changes an object's metadata; every reader is told."""
+        user = self.world.user_id(actor)
+        objects = self.world.objects
+        if not objects.can_read(user, obj):
+            raise SimulatorError(f"{actor} cannot read object {obj!r}")
+        update, delete = dict(update or {}), list(delete)
+        values = self.objects.setdefault(obj, {})
+        update, delete = _effective({k: v for k, (v, _) in values.items()}, update, delete)
+        change = self.world.tick()
+        for key, value in update.items():
+            values[key] = (value, change)
+        for key in delete:
+            values.pop(key, None)
+        payload: dict[str, Any] = {"object": obj, "user": user}
+        if update:
+            payload["update"] = update
+        if delete:
+            payload["delete"] = delete
+        self.world.send_to_users(ObjectMetadata, sorted(objects.readers(obj)), **payload)
+
+    def forget_object(self, obj: str) -> None:
+        self.objects.pop(obj, None)
+
+    def told(self, obj: str, since: int) -> Map[str, Any]:
+        """The object's metadata a user who sees it from change ``since`` was told about."""
+        return Map(
+            {k: v for k, (v, changed) in self.objects.get(obj, {}).items() if changed > since}
+        )
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        mirror["user_metadata"] = Map(self.users.get(session.user, {}))
+
+
+def _effective(
+    values: Mapping[str, Any], update: dict[str, Any], delete: list[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """What a metadata change really changes: new or different values, and present keys that
+    are not also updated. A change of nothing is refused."""
+    update = {
+        key: value for key, value in update.items() if key not in values or values[key] != value
+    }
+    delete = [key for key in dict.fromkeys(delete) if key in values and key not in update]
+    if not update and not delete:
+        raise SimulatorError("that metadata change would change nothing")
+    return update, delete

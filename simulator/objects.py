@@ -1,0 +1,269 @@
+"""Objects on the server: header, attached tags, trash, and who may read them.
+
+Read access: the owner, or any user to whom an attached tag grants a level >= 1. Each user's
+knowledge of an object starts when it becomes visible to her (``visible_since``); the tag
+list she was last told is kept too, since ``object_tag`` does not reach every reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from eventmirror.events import (
+    ObjectDelete,
+    ObjectModify,
+    ObjectNew,
+    ObjectShare,
+    ObjectTag,
+    ObjectUnshare,
+    TrashPurge,
+)
+from reducers import objects as mirror_objects
+
+from ._core import Domain, Session, SimulatorError
+from .tags import READ, WRITE
+
+
+@attrs.define
+class ServerObject:
+    uuid: str
+    type: str
+    owner: str
+    description: str | None
+    tags: list[str]
+    trashed: bool = False
+
+
+class Objects(Domain):
+    name = "objects"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.objects: dict[str, ServerObject] = {}
+        #: (user, object) -> the change from which the user sees the object.
+        self.visible_since: dict[tuple[str, str], int] = {}
+        #: (user, object) -> the tag list the user was last told.
+        self.told_tags: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    # -- access --------------------------------------------------------------------------
+
+    def get(self, uuid: str) -> ServerObject:
+        try:
+            return self.objects[uuid]
+        except KeyError:
+            raise SimulatorError(f"no object {uuid!r}") from None
+
+    def readers(self, uuid: str) -> set[str]:
+        """Who may read the object now."""
+        obj = self.objects.get(uuid)
+        if obj is None:
+            return set()
+        tags = self.world.tags
+        readers = {obj.owner}
+        for tag in obj.tags:
+            readers |= tags.readers(tag)
+        return readers
+
+    def can_read(self, user: str, uuid: str) -> bool:
+        return user in self.readers(uuid)
+
+    def since(self, user: str, uuid: str) -> int | None:
+        """The change from which ``user`` knows the object, None if she cannot see it."""
+        return self.visible_since.get((user, uuid))
+
+    def carrying(self, tag: str) -> list[str]:
+        return [uuid for uuid, obj in self.objects.items() if tag in obj.tags]
+
+    def _require_reader(self, actor: str, obj: ServerObject) -> None:
+        if actor not in self.readers(obj.uuid):
+            raise SimulatorError(f"{self.world.names[actor]} cannot read object {obj.uuid!r}")
+
+    def _require_writer(self, actor: str, obj: ServerObject) -> None:
+        tags = self.world.tags
+        if actor != obj.owner and all(tags.level(t, actor) < WRITE for t in obj.tags):
+            raise SimulatorError(f"{self.world.names[actor]} may not change object {obj.uuid!r}")
+
+    def header(self, obj: ServerObject) -> dict[str, Any]:
+        return {
+            "object": obj.uuid,
+            "type": obj.type,
+            "owner": obj.owner,
+            "description": obj.description,
+        }
+
+    # -- telling users -------------------------------------------------------------------
+
+    def _tell_visible(self, users: Iterable[str], obj: ServerObject, change: int) -> None:
+        for user in users:
+            self.visible_since[(user, obj.uuid)] = change
+            self.told_tags[(user, obj.uuid)] = tuple(obj.tags)
+
+    def _forget(self, users: Iterable[str], uuid: str) -> None:
+        for user in users:
+            self.visible_since.pop((user, uuid), None)
+            self.told_tags.pop((user, uuid), None)
+
+    def reshare(self, before: Mapping[str, set[str]], actor: str | None) -> None:
+        """After a change of tags or policies: share with those who gained read access,
+        unshare from those who lost it."""
+        change = self.world.change
+        for uuid, readers_before in before.items():
+            obj = self.objects.get(uuid)
+            if obj is None:
+                continue
+            after = self.readers(uuid)
+            gained, lost = sorted(after - readers_before), sorted(readers_before - after)
+            user_field = {"user": actor} if actor is not None else {}
+            if gained:
+                self.world.send_to_users(
+                    ObjectShare, gained, **self.header(obj), tag=list(obj.tags), **user_field
+                )
+                self._tell_visible(gained, obj, change)
+            if lost:
+                self.world.send_to_users(ObjectUnshare, lost, **self.header(obj), **user_field)
+                self._forget(lost, uuid)
+
+    def strip_tag(self, tag: str, *, told: set[str]) -> None:
+        """A deleted tag comes off every object; users who get ``tag_delete`` strip it too."""
+        for obj in self.objects.values():
+            if tag in obj.tags:
+                obj.tags.remove(tag)
+        for key, tags in list(self.told_tags.items()):
+            if key[0] in told and tag in tags:
+                self.told_tags[key] = tuple(t for t in tags if t != tag)
+
+    # -- commands ------------------------------------------------------------------------
+
+    def create(
+        self, owner: str, type: str, description: str | None = None, *, tags: Iterable[str] = ()
+    ) -> str:
+        """``owner`` creates an object, optionally tagged."""
+        owner_id = self.world.user_id(owner)
+        tag_list = list(dict.fromkeys(tags))
+        for tag in tag_list:
+            if self.world.tags.level(tag, owner_id) < READ:
+                raise SimulatorError(f"{owner} has no access to tag {tag!r}")
+        obj = ServerObject(self.world.new_uuid(), type, owner_id, description, tag_list)
+        change = self.world.tick()
+        self.objects[obj.uuid] = obj
+        readers = sorted(self.readers(obj.uuid))
+        self.world.send_to_users(ObjectNew, readers, **self.header(obj), tag=list(obj.tags))
+        self._tell_visible(readers, obj, change)
+        return obj.uuid
+
+    def modify(
+        self, actor: str, uuid: str, *, description: str | None = None, type: str | None = None
+    ) -> None:
+        """Change an object's fields (its description or type)."""
+        actor_id = self.world.user_id(actor)
+        obj = self.get(uuid)
+        self._require_writer(actor_id, obj)
+        if description in (None, obj.description) and type in (None, obj.type):
+            raise SimulatorError(f"that change to object {uuid!r} would change nothing")
+        self.world.tick()
+        obj.description = description if description is not None else obj.description
+        obj.type = type if type is not None else obj.type
+        readers = sorted(self.readers(uuid))
+        self.world.send_to_users(ObjectModify, readers, **self.header(obj), user=actor_id)
+
+    def delete(self, actor: str, uuid: str, *, purge: bool = False) -> None:
+        """The owner deletes an object: to the trash, or for good (``purge``; from the trash
+        or directly)."""
+        actor_id = self.world.user_id(actor)
+        obj = self.get(uuid)
+        if actor_id != obj.owner:
+            raise SimulatorError(f"only the owner may delete object {uuid!r}")
+        if not purge and obj.trashed:
+            raise SimulatorError(f"object {uuid!r} is in the trash already")
+        readers = sorted(self.readers(uuid))
+        self.world.tick()
+        extra = {"purge": True} if purge else {}
+        self.world.send_to_users(ObjectDelete, readers, **self.header(obj), user=actor_id, **extra)
+        if purge:
+            self._remove(uuid, readers)
+        else:
+            obj.trashed = True
+
+    def purge_trash(self, owner: str) -> None:
+        """Empty ``owner``'s trash: her trashed objects are gone for good."""
+        owner_id = self.world.user_id(owner)
+        trashed = [o for o in self.objects.values() if o.owner == owner_id and o.trashed]
+        if not trashed:
+            raise SimulatorError(f"{owner}'s trash is empty: purging it would change nothing")
+        self.world.tick()
+        self.world.send_to_users(TrashPurge, [owner_id])
+        for obj in trashed:
+            others = sorted(self.readers(obj.uuid) - {owner_id})
+            self.world.send_to_users(ObjectDelete, others, **self.header(obj), purge=True)
+            self._remove(obj.uuid, [owner_id, *others])
+
+    def _remove(self, uuid: str, readers: Iterable[str]) -> None:
+        del self.objects[uuid]
+        self._forget(readers, uuid)
+        for domain in self.world.domains:
+            forget = getattr(domain, "forget_object", None)
+            if forget is not None:
+                forget(uuid)
+
+    def retag(
+        self, actor: str, uuid: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> None:
+        """Attach and detach tags; ``object_tag`` reaches readers before and after who have
+        access to one of the changed tags; others who gain or lose access are (un)shared."""
+        actor_id = self.world.user_id(actor)
+        obj = self.get(uuid)
+        self._require_reader(actor_id, obj)
+        if obj.trashed:
+            raise SimulatorError(f"object {uuid!r} is in the trash")
+        tags = self.world.tags
+        added = [t for t in dict.fromkeys(add) if t not in obj.tags]
+        removed = [t for t in dict.fromkeys(remove) if t in obj.tags]
+        for tag in [*added, *removed]:
+            tags.get(tag)
+            if tags.level(tag, actor_id) < READ:
+                raise SimulatorError(f"{actor} has no access to tag {tag!r}")
+        if not added and not removed:
+            raise SimulatorError("nothing to attach or detach")
+        before = self.readers(uuid)
+        self.world.tick()
+        obj.tags = [t for t in obj.tags if t not in removed] + added
+        after = self.readers(uuid)
+        changed = set(added) | set(removed)
+        told = sorted(
+            user for user in before & after if any(tags.level(t, user) >= READ for t in changed)
+        )
+        payload = {**self.header(obj), "user": actor_id, "tag": list(obj.tags)}
+        if added:
+            payload["tag_add"] = added
+        if removed:
+            payload["tag_delete"] = removed
+        self.world.send_to_users(ObjectTag, told, **payload)
+        for user in told:
+            self.told_tags[(user, uuid)] = tuple(obj.tags)
+        self.reshare({uuid: before}, actor_id)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        user = session.user
+        comments = self.world.comments
+        metadata = self.world.metadata
+        items: dict[str, mirror_objects.Object] = {}
+        for uuid, obj in self.objects.items():
+            since = self.visible_since.get((user, uuid))
+            if since is None:
+                continue
+            items[uuid] = mirror_objects.Object(
+                obj.type,
+                obj.owner,
+                obj.description,
+                self.told_tags[(user, uuid)],
+                obj.trashed,
+                comments.told(uuid, since),
+                metadata.told(uuid, since),
+            )
+        built = mirror_objects.EMPTY_OBJECTS
+        for uuid, value in items.items():
+            built = mirror_objects.put(built, uuid, value)
+        mirror["objects"] = built

@@ -1,0 +1,157 @@
+"""Tags on the server: owner, label, foreign use, and the access policy (levels 1..4).
+
+``tag_new`` reaches every user with a level in the policy; ``tag_modify`` every user with
+read access before or after (0 for those who lost it); ``tag_delete`` everyone who had read
+access. Changes that move an object's readers are followed by ``object_share`` /
+``object_unshare`` (docs/simulator.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from eventmirror.events import TagDelete, TagModify, TagNew
+from reducers import tags as mirror_tags
+from reducers._state import Map
+
+from ._core import Domain, Session, SimulatorError
+
+READ, WRITE, PROPAGATE, OWNER = 1, 2, 3, 4
+
+
+@attrs.define
+class ServerTag:
+    uuid: str
+    owner: str
+    label: str
+    foreign_use: bool
+    #: user -> level 1..4; the owner always holds 4.
+    policy: dict[str, int]
+
+
+class Tags(Domain):
+    name = "tags"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.tags: dict[str, ServerTag] = {}
+
+    def get(self, tag: str) -> ServerTag:
+        try:
+            return self.tags[tag]
+        except KeyError:
+            raise SimulatorError(f"no tag {tag!r}") from None
+
+    def level(self, tag: str, user: str) -> int:
+        """``user``'s access level on ``tag`` (0 = none)."""
+        server_tag = self.tags.get(tag)
+        return 0 if server_tag is None else server_tag.policy.get(user, 0)
+
+    def readers(self, tag: str) -> set[str]:
+        return {user for user, level in self.get(tag).policy.items() if level >= READ}
+
+    def _policy(self, owner: str, policy: Mapping[str, int]) -> dict[str, int]:
+        resolved: dict[str, int] = {}
+        for who, level in policy.items():
+            if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= OWNER:
+                raise SimulatorError(
+                    f"policy[{who!r}]: expected an access level 0..4, got {level!r}"
+                )
+            if level:
+                resolved[self.world.user_id(who)] = level
+        resolved[owner] = OWNER
+        return resolved
+
+    def _payload(self, tag: ServerTag, policy: dict[str, int] | None = None) -> dict[str, Any]:
+        return {
+            "tag": tag.uuid,
+            "owner": tag.owner,
+            "label": tag.label,
+            "foreign_use": tag.foreign_use,
+            "policy": dict(policy if policy is not None else tag.policy),
+        }
+
+    def create(
+        self,
+        owner: str,
+        label: str,
+        *,
+        policy: Mapping[str, int] | None = None,
+        foreign_use: bool = False,
+    ) -> str:
+        """``owner`` creates a tag; ``policy`` maps user names or UUIDs to levels 1..4."""
+        owner_id = self.world.user_id(owner)
+        resolved = self._policy(owner_id, policy or {})
+        tag = ServerTag(self.world.new_uuid(), owner_id, label, foreign_use, resolved)
+        self.world.tick()
+        self.tags[tag.uuid] = tag
+        self.world.send_to_users(TagNew, sorted(self.readers(tag.uuid)), **self._payload(tag))
+        return tag.uuid
+
+    def modify(
+        self,
+        actor: str,
+        tag: str,
+        *,
+        label: str | None = None,
+        policy: Mapping[str, int] | None = None,
+        foreign_use: bool | None = None,
+    ) -> None:
+        """Change a tag's label, foreign use or policy (the owner, or a user with level 3+)."""
+        server_tag = self.get(tag)
+        actor_id = self.world.user_id(actor)
+        if server_tag.policy.get(actor_id, 0) < PROPAGATE:
+            raise SimulatorError(
+                f"{self.world.names[actor_id]} may not change tag {server_tag.label!r}"
+            )
+        new_policy = (
+            self._policy(server_tag.owner, policy) if policy is not None else server_tag.policy
+        )
+        if (
+            new_policy == server_tag.policy
+            and label in (None, server_tag.label)
+            and foreign_use in (None, server_tag.foreign_use)
+        ):
+            raise SimulatorError(f"that change to tag {server_tag.label!r} would change nothing")
+        objects = self.world.objects
+        carrying = objects.carrying(tag)
+        before = {uuid: objects.readers(uuid) for uuid in carrying}
+        readers_before = self.readers(tag)
+        self.world.tick()
+        server_tag.label = label if label is not None else server_tag.label
+        server_tag.foreign_use = foreign_use if foreign_use is not None else server_tag.foreign_use
+        server_tag.policy = new_policy
+        lost = readers_before - self.readers(tag)
+        sent_policy = {**new_policy, **dict.fromkeys(lost, 0)}
+        recipients = sorted(readers_before | self.readers(tag))
+        self.world.send_to_users(TagModify, recipients, **self._payload(server_tag, sent_policy))
+        objects.reshare(before, actor_id)
+
+    def delete(self, actor: str, tag: str) -> None:
+        """The owner deletes a tag: it comes off every object."""
+        server_tag = self.get(tag)
+        actor_id = self.world.user_id(actor)
+        if actor_id != server_tag.owner:
+            raise SimulatorError(f"only the owner may delete tag {server_tag.label!r}")
+        objects = self.world.objects
+        carrying = objects.carrying(tag)
+        before = {uuid: objects.readers(uuid) for uuid in carrying}
+        readers = self.readers(tag)
+        self.world.tick()
+        del self.tags[tag]
+        objects.strip_tag(tag, told=readers)
+        self.world.send_to_users(TagDelete, sorted(readers), tag=tag)
+        objects.reshare(before, actor_id)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        user = session.user
+        mirror["tags"] = Map(
+            {
+                uuid: mirror_tags.Tag(tag.owner, tag.label, tag.foreign_use, dict(tag.policy))
+                for uuid, tag in self.tags.items()
+                if tag.policy.get(user, 0) >= READ
+            }
+        )

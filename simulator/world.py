@@ -1,0 +1,170 @@
+"""The world: users, sessions, the virtual clock, deterministic UUIDs, and event delivery.
+
+Every domain module adds its server state and commands through a :class:`Domain` attached to
+the world (``world.tags``, ``world.objects``, ...), and contributes to ``world.view(session)``.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from eventmirror.codec import to_wire
+from eventmirror.events import Event
+from reducers import Mirror
+
+from ._core import Domain, Session, SimulatorError
+from .announcement import Announcement
+from .box import Box
+from .call import Call
+from .chat import Chat
+from .comments import Comments
+from .conference import Conference
+from .dialplan import Dialplan
+from .fax import Fax
+from .files import Files
+from .metadata import Metadata
+from .objects import Objects
+from .presentation import Presentation
+from .sensor import Sensor
+from .sip import Sip
+from .tags import Tags
+from .user import User
+
+#: The clock's start unless another is given: 2026-03-17 08:00:00 UTC.
+DEFAULT_START = 1_773_734_400
+
+
+class World:
+    """A deterministic model of the platform. Same seed and commands, same events."""
+
+    def __init__(self, seed: int = 0, *, start: int = DEFAULT_START) -> None:
+        self._random = random.Random(seed)
+        self.now = start
+        #: Counts every change; facts and sessions remember it to know who was told what.
+        self.change = 0
+        self.users: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.sessions: dict[str, Session] = {}
+        # The domains, in the reference's order; each adds its commands and its view.
+        self.user = User(self)
+        self.tags = Tags(self)
+        self.objects = Objects(self)
+        self.comments = Comments(self)
+        self.metadata = Metadata(self)
+        self.fax = Fax(self)
+        self.announcement = Announcement(self)
+        self.conference = Conference(self)
+        self.files = Files(self)
+        self.box = Box(self)
+        self.dialplan = Dialplan(self)
+        self.sip = Sip(self)
+        self.presentation = Presentation(self)
+        self.chat = Chat(self)
+        self.call = Call(self)
+        self.sensor = Sensor(self)
+        self.domains: list[Domain] = [
+            self.user,
+            self.tags,
+            self.objects,
+            self.comments,
+            self.metadata,
+            self.fax,
+            self.announcement,
+            self.conference,
+            self.files,
+            self.box,
+            self.dialplan,
+            self.sip,
+            self.presentation,
+            self.chat,
+            self.call,
+            self.sensor,
+        ]
+
+    # -- identities and time -------------------------------------------------------------
+
+    def new_uuid(self) -> str:
+        """A fresh UUID (version 4 form), the same for the same seed and history."""
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    def add_user(self, name: str) -> str:
+        """Create a user with a symbolic ``name``; returns the user's UUID."""
+        if name in self.users:
+            raise SimulatorError(f"a user named {name!r} exists already")
+        user = self.new_uuid()
+        self.users[name] = user
+        self.names[user] = name
+        return user
+
+    def user_id(self, who: str) -> str:
+        """A user's UUID from her name or UUID."""
+        if who in self.names:
+            return who
+        if who in self.users:
+            return self.users[who]
+        raise SimulatorError(f"no user {who!r} (known: {', '.join(sorted(self.users)) or 'none'})")
+
+    def advance(self, seconds: int) -> None:
+        """Move the virtual clock forward."""
+        if seconds < 0:
+            raise SimulatorError(f"the clock only moves forward, got {seconds} seconds")
+        self.now += seconds
+
+    def tick(self) -> int:
+        """Count one change and return its number."""
+        self.change += 1
+        return self.change
+
+    # -- sessions and delivery -----------------------------------------------------------
+
+    def open_session(self, who: str) -> Session:
+        """Open a new session for a user; it receives that user's events from now on."""
+        user = self.user_id(who)
+        session = Session(f"s{len(self.sessions) + 1}", user, self.tick())
+        self.sessions[session.id] = session
+        return session
+
+    def session(self, session_id: str) -> Session:
+        try:
+            return self.sessions[session_id]
+        except KeyError:
+            raise SimulatorError(f"no session {session_id!r}") from None
+
+    def sessions_of(self, users: Iterable[str]) -> list[Session]:
+        """Every session of these users, in the order they were opened."""
+        wanted = set(users)
+        return [s for s in self.sessions.values() if s.user in wanted]
+
+    def subscribed(self, kind: str, key: str) -> list[Session]:
+        """The sessions subscribed to a detailed stream."""
+        return [s for s in self.sessions.values() if (kind, key) in s.subscriptions]
+
+    def deliver(self, event: Event, sessions: Iterable[Session]) -> None:
+        """Append ``event`` to each session's stream with that session's next id."""
+        wire = to_wire(event)
+        for session in sessions:
+            session.events.append({**wire, "id": len(session.events)})
+
+    def send(self, event_type: type[Event], to: Iterable[Session], **payload: Any) -> None:
+        """Build an event of ``event_type`` stamped now, and deliver it to ``to``."""
+        recipients = list(to)
+        if recipients:
+            self.deliver(event_type(id=0, time=self.now, **payload), recipients)
+
+    def send_to_users(self, event_type: type[Event], users: Iterable[str], **payload: Any) -> None:
+        self.send(event_type, self.sessions_of(users), **payload)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def view(self, session_id: str) -> Mirror:
+        """The simulator's own picture of what this session can see: the server state as told
+        to it (docs/simulator.md). Compare with a fold of its events using
+        ``Mirror.same_state`` after advancing both to ``world.now``."""
+        session = self.session(session_id)
+        fields: dict[str, Any] = {"me": session.user, "now": self.now}
+        for domain in self.domains:
+            domain.view(session, fields)
+        return Mirror(**fields)
