@@ -1,9 +1,106 @@
-"""Box on the server (to be built: see docs/simulator.md and reducers/box.py)."""
+"""Boxes on the server: a device online (with its address and versions) or offline.
+
+Every reader of the box object is told. The events carry the object's owner and description
+as they were then, and the mirror keeps those, so the server keeps them as sent.
+"""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+import attrs
+
+from eventmirror.events import BoxOffline, BoxOnline
+from reducers import box as mirror_box
+from reducers._state import Map
+
+from ._core import Domain, Session, SimulatorError
+from .fax import object_of_type
+
+
+@attrs.frozen
+class DeviceInfo:
+    ip_addr: str
+    mac_addr: str
+    sw_version: str
+    hw_version: str
+
+
+@attrs.define
+class ServerBox:
+    online: bool
+    #: The owner and description the last event carried.
+    owner: str
+    description: str | None
+    #: The time and change of the last event.
+    time: int
+    changed: int
+    #: What the last ``box_online`` reported, and its change.
+    device: DeviceInfo | None = None
+    device_changed: int = 0
 
 
 class Box(Domain):
     name = "box"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.boxes: dict[str, ServerBox] = {}
+
+    def online(
+        self, box: str, ip_addr: str, mac_addr: str, sw_version: str, hw_version: str
+    ) -> None:
+        """The device of ``box`` comes online (or reports a new address or version)."""
+        obj = object_of_type(self.world, box, "box")
+        device = DeviceInfo(ip_addr, mac_addr, sw_version, hw_version)
+        old = self.boxes.get(box)
+        if old is not None and old.online and old.device == device:
+            raise SimulatorError(f"box {box!r} is online with that address and versions already")
+        change = self.world.tick()
+        self.boxes[box] = ServerBox(
+            True, obj.owner, obj.description, self.world.now, change, device, change
+        )
+        self.world.send_to_users(
+            BoxOnline,
+            sorted(self.world.objects.readers(box)),
+            box=box,
+            owner=obj.owner,
+            description=obj.description,
+            **attrs.asdict(device),
+        )
+
+    def offline(self, box: str) -> None:
+        """The device of ``box`` goes offline."""
+        obj = object_of_type(self.world, box, "box")
+        old = self.boxes.get(box)
+        if old is None or not old.online:
+            raise SimulatorError(f"box {box!r} is not online")
+        change = self.world.tick()
+        old.online, old.owner, old.description = False, obj.owner, obj.description
+        old.time, old.changed = self.world.now, change
+        self.world.send_to_users(
+            BoxOffline,
+            sorted(self.world.objects.readers(box)),
+            box=box,
+            owner=obj.owner,
+            description=obj.description,
+        )
+
+    def forget_object(self, uuid: str) -> None:
+        self.boxes.pop(uuid, None)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        told: dict[str, mirror_box.Box] = {}
+        for uuid, box in self.boxes.items():
+            since = self.world.objects.since(session.user, uuid)
+            if since is None or box.changed <= since:
+                continue
+            device = box.device if box.device is not None and box.device_changed > since else None
+            told[uuid] = mirror_box.Box(
+                box.owner,
+                box.description,
+                box.online,
+                box.time,
+                **(attrs.asdict(device) if device is not None else {}),
+            )
+        mirror["boxes"] = Map(told)
