@@ -109,9 +109,14 @@ def from_json(document: Any) -> Mirror:
     fields["objects"] = objects
     volumes = _convert(document.get("volumes", {}), dict[str, Volume], "volumes")
     fields["volumes"] = Map({uuid: with_children(v.files) for uuid, v in volumes.items()})
-    timers = [*chat.pending_timers(fields["chats"]), *sip.pending_timers(fields["sip"])]
-    fields["timers"] = TimerIndex(timers)
-    return Mirror(**fields)
+    return with_timers(Mirror(**fields))
+
+
+def with_timers(mirror: Mirror) -> Mirror:
+    """The mirror with its timer index rebuilt from the chats and SIP slices (the index is
+    derived: the JSON form leaves it out, and a simulator view builds the slices alone)."""
+    timers = [*chat.pending_timers(mirror.chats), *sip.pending_timers(mirror.sip)]
+    return msgspec.structs.replace(mirror, timers=TimerIndex(timers))
 
 
 __all__ = ["MirrorFormatError", "dumps", "from_json", "loads", "to_json"]

@@ -1,9 +1,56 @@
-"""Dialplan on the server (to be built: see docs/simulator.md and reducers/dialplan.py)."""
+"""Dialplan on the server: the stale marker, and each user's active call-reverse pairs."""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop, DialplanModify
+from reducers import dialplan as mirror_dialplan
+from reducers._state import Map
+
+from ._core import Domain, Session, SimulatorError
 
 
 class Dialplan(Domain):
     name = "dialplan"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        #: (user, phone_from, phone_to) -> start time
+        self.callreverse: dict[tuple[str, str, str], int] = {}
+
+    def modify(self, who: str) -> None:
+        """The user's dialplan changes (``dialplan_modify``, a stale marker)."""
+        self.world.user.mark_stale(who, "dialplan", DialplanModify)
+
+    def callreverse_start(self, who: str, phone_from: str, phone_to: str) -> None:
+        """A call from ``phone_from`` to ``phone_to`` activates call-reverse for the user."""
+        key = (self.world.user_id(who), phone_from, phone_to)
+        if key in self.callreverse:
+            raise SimulatorError(f"call-reverse {phone_from} -> {phone_to} is active already")
+        self.world.tick()
+        self.callreverse[key] = self.world.now
+        self.world.send_to_users(
+            DialplanCallreverseStart, [key[0]], phone_from=phone_from, phone_to=phone_to
+        )
+
+    def callreverse_stop(self, who: str, phone_from: str, phone_to: str) -> None:
+        key = (self.world.user_id(who), phone_from, phone_to)
+        if key not in self.callreverse:
+            raise SimulatorError(f"call-reverse {phone_from} -> {phone_to} is not active")
+        self.world.tick()
+        del self.callreverse[key]
+        self.world.send_to_users(
+            DialplanCallreverseStop, [key[0]], phone_from=phone_from, phone_to=phone_to
+        )
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        mirror["callreverse"] = Map(
+            {
+                mirror_dialplan.callreverse_key(phone_from, phone_to): (
+                    mirror_dialplan.CallReverse(phone_from, phone_to, start)
+                )
+                for (user, phone_from, phone_to), start in self.callreverse.items()
+                if user == session.user
+            }
+        )

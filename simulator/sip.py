@@ -1,9 +1,119 @@
-"""Sip on the server (to be built: see docs/simulator.md and reducers/sip.py)."""
+"""SIP accounts on the server, keyed ``user@domain``, and their registrations by contact.
+
+Every event goes to the account's owner only, so an owner's view is simply her accounts;
+a registration is shown while the clock is before its absolute expiry.
+"""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+import attrs
+
+from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
+from reducers import sip as mirror_sip
+from reducers._state import Map
+
+from ._core import Domain, Session, SimulatorError
+
+
+@attrs.define
+class ServerAccount:
+    owner: str
+    user: str
+    domain: str
+    description: str | None
+    #: contact -> absolute expiry
+    registrations: dict[str, int] = attrs.Factory(dict)
 
 
 class Sip(Domain):
     name = "sip"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.accounts: dict[str, ServerAccount] = {}
+
+    def get(self, account: str) -> ServerAccount:
+        try:
+            return self.accounts[account]
+        except KeyError:
+            raise SimulatorError(f"no SIP account {account!r}") from None
+
+    def _active(self, account: ServerAccount, contact: str) -> int | None:
+        expire = account.registrations.get(contact)
+        return expire if expire is not None and self.world.now < expire else None
+
+    def _send(self, event_type: type[Any], account: ServerAccount, **payload: Any) -> None:
+        self.world.send_to_users(
+            event_type, [account.owner], user=account.user, domain=account.domain, **payload
+        )
+
+    def create_account(
+        self, owner: str, user_part: str, domain: str, description: str | None = None
+    ) -> str:
+        """``owner`` gets the account ``user_part@domain``; returns that key."""
+        owner_id = self.world.user_id(owner)
+        if not user_part or not domain or "@" in user_part or "@" in domain:
+            raise SimulatorError(f"not a SIP account: {user_part!r} @ {domain!r}")
+        key = mirror_sip.account_key(user_part, domain)
+        if key in self.accounts:
+            raise SimulatorError(f"the SIP account {key!r} exists already")
+        self.world.tick()
+        account = ServerAccount(owner_id, user_part, domain, description)
+        self.accounts[key] = account
+        payload = {} if description is None else {"description": description}
+        self._send(SipNew, account, **payload)
+        return key
+
+    def modify(self, account: str, description: str) -> None:
+        """The account's description changes (``sip_modify`` carries it)."""
+        server_account = self.get(account)
+        if description == server_account.description:
+            raise SimulatorError(f"the SIP account {account!r} has that description already")
+        self.world.tick()
+        server_account.description = description
+        self._send(SipModify, server_account, description=description)
+
+    def delete(self, account: str) -> None:
+        server_account = self.get(account)
+        self.world.tick()
+        del self.accounts[account]
+        self._send(SipDelete, server_account)
+
+    def register(self, account: str, contact: str, expires_in_seconds: int) -> None:
+        """A device registers at ``contact`` for ``expires_in_seconds`` from now."""
+        server_account = self.get(account)
+        if expires_in_seconds <= 0:
+            raise SimulatorError(f"a registration lasts over 0 seconds, got {expires_in_seconds}")
+        expire = self.world.now + expires_in_seconds
+        if self._active(server_account, contact) == expire:
+            raise SimulatorError(f"{contact!r} is registered until {expire} already")
+        self.world.tick()
+        server_account.registrations[contact] = expire
+        self._send(SipRegister, server_account, contact=contact, expire=expire)
+
+    def unregister(self, account: str, contact: str) -> None:
+        server_account = self.get(account)
+        if self._active(server_account, contact) is None:
+            raise SimulatorError(f"{contact!r} is not registered on {account!r}")
+        self.world.tick()
+        del server_account.registrations[contact]
+        self._send(SipUnregister, server_account, contact=contact)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        accounts: dict[str, mirror_sip.SipAccount] = {}
+        for key, account in self.accounts.items():
+            if account.owner != session.user:
+                continue
+            registrations = {
+                contact: mirror_sip.Registration(expire)
+                for contact in account.registrations
+                if (expire := self._active(account, contact)) is not None
+            }
+            accounts[key] = mirror_sip.SipAccount(
+                account.user, account.domain, account.description, Map(registrations)
+            )
+        sip = Map(accounts)
+        mirror["sip"] = sip
+        # A view seeds a new session's mirror, whose registrations must still run out.

@@ -14,6 +14,7 @@ from typing import Any
 from eventmirror.codec import to_wire
 from eventmirror.events import Event
 from reducers import Mirror
+from reducers.jsonform import with_timers
 
 from ._core import Domain, Session, SimulatorError
 from .announcement import Announcement
@@ -167,4 +168,6 @@ class World:
         fields: dict[str, Any] = {"me": session.user, "now": self.now}
         for domain in self.domains:
             domain.view(session, fields)
-        return Mirror(**fields)
+        # The timer index is derived, as when a mirror is loaded from its JSON form, so a view
+        # used to seed a client's mirror expires its typing states and registrations too.
+        return with_timers(Mirror(**fields))
