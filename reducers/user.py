@@ -12,7 +12,7 @@ from eventmirror.events import (
     UserModify,
 )
 
-from . import objects
+from . import objects as objects_module
 from ._registry import reducer
 from ._state import Changes, Entity, without
 
@@ -69,4 +69,12 @@ def invitation_delete(mirror: Mirror, event: InvitationDelete) -> Changes:
 
 @reducer(TrashPurge)
 def trash_purge(mirror: Mirror, event: TrashPurge) -> Changes:
-    return objects.remove_objects(mirror, list(mirror.objects.trash))
+    """ "Her trash is purged": with ``me`` known, only the trashed objects I own go; another
+    owner's trashed object I can read is in her trash, not mine. Without ``me``, all go."""
+    objects = mirror.objects
+    trashed = [
+        uuid
+        for uuid in objects.trash
+        if mirror.me is None or objects.items[uuid].owner in (mirror.me, None)
+    ]
+    return objects_module.remove_objects(mirror, trashed)

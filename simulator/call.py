@@ -1,9 +1,117 @@
-"""Call on the server (to be built: see docs/simulator.md and reducers/call.py)."""
+"""Calls on the server: each belongs to a user; her sessions that enabled call events
+(``GET /api/call/event``) receive ``call_update`` and ``call_dtmf``, and know what changed after
+they enabled them."""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+import attrs
+
+from eventmirror.events import CallDtmf, CallUpdate
+from eventmirror.events.call import CallFields
+from reducers import call as mirror_call
+from reducers._state import EMPTY, Map, replace
+
+from ._core import Domain, Session, SimulatorError
+
+DTMF_DIGITS = frozenset("0123456789*#ABCD")
+
+
+@attrs.define
+class ServerCall:
+    #: field -> (value as last sent, its change); "" for a cleared text field.
+    fields: dict[str, tuple[Any, int]] = attrs.Factory(dict)
+    dtmf: list[tuple[mirror_call.Dtmf, int]] = attrs.Factory(list)
+    #: The change of the last event about the call.
+    touched: int = 0
 
 
 class Call(Domain):
     name = "call"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        #: user -> call uuid -> call
+        self.calls: dict[str, dict[str, ServerCall]] = {}
+        #: session id -> the change at which it enabled call events
+        self.enabled: dict[str, int] = {}
+
+    def enable(self, session_id: str) -> None:
+        """The session asks for its user's call events from now on."""
+        session = self.world.session(session_id)
+        if session.id in self.enabled:
+            raise SimulatorError(f"{session.id} receives call events already")
+        self.enabled[session.id] = self.world.tick()
+        session.subscriptions.add(("call", ""))
+
+    def _recipients(self, user: str) -> list[Session]:
+        return [s for s in self.world.sessions_of([user]) if s.id in self.enabled]
+
+    def update(self, user: str, call: str, **fields: Any) -> None:
+        """Change call parameters; an empty ``current_control`` or ``bridge`` clears it."""
+        user_id = self.world.user_id(user)
+        for name, value in fields.items():
+            if name == "answer_time":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise SimulatorError(f"answer_time is seconds since the epoch, got {value!r}")
+            elif name in ("status", *mirror_call.CLEARED_BY_EMPTY):
+                if not isinstance(value, str) or (name == "status" and not value):
+                    raise SimulatorError(f"{name} must be a text, got {value!r}")
+            else:
+                raise SimulatorError(f"a call has no parameter {name!r}")
+        state = self.calls.get(user_id, {}).get(call)
+        old = {n: v for n, (v, _) in state.fields.items()} if state else {}
+        changed = {n: v for n, v in fields.items() if _cleared(old.get(n)) != _cleared(v)}
+        if not changed:
+            raise SimulatorError(f"that update of call {call!r} would change nothing")
+        recipients = self._recipients(user_id)
+        # A clear of a field no recipient knew, on a call they know, changes no mirror.
+        if recipients and state is not None:
+            after = {n: _cleared(v) for n, v in changed.items()}
+            told = [self._told(s, state) for s in recipients]
+            if all(t is not None and replace(t, **after) == t for t in told):
+                raise SimulatorError(f"that update of call {call!r} would change no mirror")
+        change = self.world.tick()
+        state = self.calls.setdefault(user_id, {}).setdefault(call, ServerCall())
+        for name, value in changed.items():
+            state.fields[name] = (value, change)
+        state.touched = change
+        self.world.send(CallUpdate, recipients, call={call: CallFields(**changed)})
+
+    def dtmf(self, user: str, call: str, digit: str, duration: int) -> None:
+        """A DTMF digit was detected on one of the user's calls."""
+        user_id = self.world.user_id(user)
+        state = self.calls.get(user_id, {}).get(call)
+        if state is None:
+            raise SimulatorError(f"no call {call!r} of {user}")
+        if digit not in DTMF_DIGITS:
+            raise SimulatorError(f"{digit!r} is not a DTMF digit")
+        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
+            raise SimulatorError(f"a duration is >= 0, got {duration!r}")
+        change = self.world.tick()
+        state.dtmf.append((mirror_call.Dtmf(digit, duration, self.world.now), change))
+        state.touched = change
+        self.world.send(
+            CallDtmf, self._recipients(user_id), call=call, digit=digit, duration=duration
+        )
+
+    def _told(self, session: Session, state: ServerCall) -> mirror_call.Call | None:
+        after = self.enabled.get(session.id)
+        if after is None or state.touched <= after:
+            return None
+        fields = {n: _cleared(v) for n, (v, c) in state.fields.items() if c > after}
+        dtmf = tuple(d for d, c in state.dtmf if c > after)
+        return mirror_call.Call(**fields, dtmf=dtmf)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        told: dict[str, mirror_call.Call] = {}
+        for uuid, state in self.calls.get(session.user, {}).items():
+            call = self._told(session, state)
+            if call is not None:
+                told[uuid] = call
+        mirror["calls"] = Map(told) if told else EMPTY
+
+
+def _cleared(value: Any) -> Any:
+    return None if value == "" else value

@@ -1,9 +1,251 @@
-"""Conference on the server (to be built: see docs/simulator.md and reducers/conference.py)."""
+"""Conferences on the server: live or not, and their members.
+
+``conference_start``/``conference_stop`` reach every reader (a user knows them when they
+happened after she could see the conference); status, update, join and leave reach only
+sessions subscribed to the conference's detailed stream (docs/simulator.md).
+
+:class:`DetailedStream` is shared with presentations and sensors: a subscription needs read
+access and ends when the user loses it. Losing access shows as a change of
+``objects.since(user, uuid)``, so a subscription remembers the ``since`` it was made under and
+is dropped (lazily) as soon as that differs.
+"""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+import attrs
+
+from eventmirror.events import (
+    ConferenceJoin,
+    ConferenceLeave,
+    ConferenceStart,
+    ConferenceStatus,
+    ConferenceStop,
+    ConferenceUpdate,
+)
+from eventmirror.events.conference import ConferenceMember
+from reducers import conference as mirror_conference
+from reducers._state import EMPTY, Map, replace
+
+from ._core import Domain, Session, SimulatorError
+
+#: The member fields a conference update may change.
+MEMBER_FLAGS = ("mute", "deaf", "talk", "floor")
+MEMBER_VOLUMES = ("volume_in", "volume_out")
 
 
-class Conference(Domain):
+@attrs.define
+class Subscription:
+    #: ``objects.since(user, uuid)`` when subscribing: the subscription lives while it holds.
+    since: int
+    #: The change at which the session subscribed.
+    change: int
+
+
+class DetailedStream(Domain):
+    """A domain whose per-object detailed stream sessions subscribe to."""
+
+    object_type = ""
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.subscriptions: dict[tuple[str, str], Subscription] = {}
+
+    def _object(self, uuid: str) -> Any:
+        obj = self.world.objects.get(uuid)
+        if obj.type != self.object_type:
+            raise SimulatorError(f"object {uuid!r} is a {obj.type}, not a {self.object_type}")
+        return obj
+
+    def subscription(self, session: Session, uuid: str) -> Subscription | None:
+        """The session's live subscription to ``uuid``; a stale one is dropped here."""
+        found = self.subscriptions.get((session.id, uuid))
+        if found is None:
+            return None
+        if self.world.objects.since(session.user, uuid) != found.since:
+            self._drop(session, uuid)
+            return None
+        return found
+
+    def _drop(self, session: Session, uuid: str) -> None:
+        self.subscriptions.pop((session.id, uuid), None)
+        session.subscriptions.discard((self.name, uuid))
+
+    def subscribers(self, uuid: str) -> list[Session]:
+        return [s for s in self.world.sessions.values() if self.subscription(s, uuid) is not None]
+
+    def subscribe(self, session_id: str, uuid: str) -> None:
+        """A session subscribes to the object's detailed stream (needs read access)."""
+        session = self.world.session(session_id)
+        self._object(uuid)
+        since = self.world.objects.since(session.user, uuid)
+        if since is None or not self.world.objects.can_read(session.user, uuid):
+            raise SimulatorError(f"{session.id} cannot read {self.object_type} {uuid!r}")
+        if self.subscription(session, uuid) is not None:
+            raise SimulatorError(f"{session.id} is subscribed to {uuid!r} already")
+        change = self.world.tick()
+        self.subscriptions[(session.id, uuid)] = Subscription(since, change)
+        session.subscriptions.add((self.name, uuid))
+        self._subscribed(session, uuid)
+
+    def _subscribed(self, session: Session, uuid: str) -> None:
+        """Send what a new subscriber receives first (nothing unless overridden)."""
+
+    def forget_object(self, uuid: str) -> None:
+        for session in self.world.sessions.values():
+            self._drop(session, uuid)
+
+
+@attrs.define
+class ServerConference:
+    members: dict[str, ConferenceMember] = attrs.Factory(dict)
+    live: bool = False
+    #: The last start or stop as sent: its change number, owner and description.
+    told_change: int = 0
+    told_owner: str = ""
+    told_description: str | None = None
+
+
+class Conference(DetailedStream):
     name = "conference"
+    object_type = "conference"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.conferences: dict[str, ServerConference] = {}
+
+    def _state(self, uuid: str) -> ServerConference:
+        self._object(uuid)
+        return self.conferences.setdefault(uuid, ServerConference())
+
+    def members(self, uuid: str) -> dict[str, ConferenceMember]:
+        found = self.conferences.get(uuid)
+        return dict(found.members) if found is not None else {}
+
+    def _subscribed(self, session: Session, uuid: str) -> None:
+        # The view lists known conferences only, so an idle one needs its entry too.
+        self._state(uuid)
+        self.world.send(ConferenceStatus, [session], conference=uuid, member=self.members(uuid))
+
+    def _start_or_stop(self, uuid: str, state: ServerConference, live: bool) -> None:
+        obj = self.world.objects.get(uuid)
+        state.live = live
+        state.told_change = self.world.change
+        state.told_owner, state.told_description = obj.owner, obj.description
+        event = ConferenceStart if live else ConferenceStop
+        self.world.send_to_users(
+            event,
+            sorted(self.world.objects.readers(uuid)),
+            conference=uuid,
+            owner=obj.owner,
+            description=obj.description,
+        )
+
+    # -- commands ------------------------------------------------------------------------
+
+    def join(
+        self, conference: str, member: str, *, phone: str | None = None, user: str | None = None
+    ) -> None:
+        """A participant enters; the first one makes the conference live."""
+        state = self._state(conference)
+        user_id = self.world.user_id(user) if user is not None else None
+        if member in state.members:
+            raise SimulatorError(f"{member!r} is in conference {conference!r} already")
+        joined = ConferenceMember(
+            phone=phone,
+            user=user_id,
+            mute=False,
+            deaf=False,
+            talk=False,
+            floor=False,
+            volume_in=0,
+            volume_out=0,
+        )
+        self.world.tick()
+        if not state.live:
+            self._start_or_stop(conference, state, True)
+        state.members[member] = joined
+        self.world.send(
+            ConferenceJoin,
+            self.subscribers(conference),
+            conference=conference,
+            member={member: joined},
+        )
+
+    def update(self, conference: str, member: str, **fields: Any) -> None:
+        """Change a participant's flags (mute, deaf, talk, floor) or volumes (-4..4)."""
+        state = self._state(conference)
+        old = state.members.get(member)
+        if old is None:
+            raise SimulatorError(f"{member!r} is not in conference {conference!r}")
+        for name, value in fields.items():
+            if name in MEMBER_FLAGS:
+                if not isinstance(value, bool):
+                    raise SimulatorError(f"{name} must be true or false, got {value!r}")
+            elif name in MEMBER_VOLUMES:
+                if isinstance(value, bool) or not isinstance(value, int) or not -4 <= value <= 4:
+                    raise SimulatorError(f"{name} must be -4..4, got {value!r}")
+            else:
+                raise SimulatorError(f"a member has no changeable field {name!r}")
+        changed = {n: v for n, v in fields.items() if getattr(old, n) != v}
+        if not changed:
+            raise SimulatorError(f"that update of {member!r} would change nothing")
+        self.world.tick()
+        state.members[member] = replace(old, **changed)
+        self.world.send(
+            ConferenceUpdate,
+            self.subscribers(conference),
+            conference=conference,
+            member={member: ConferenceMember(**changed)},
+        )
+
+    def leave(self, conference: str, member: str) -> None:
+        """A participant leaves; the last one ends the conference."""
+        state = self._state(conference)
+        if member not in state.members:
+            raise SimulatorError(f"{member!r} is not in conference {conference!r}")
+        self.world.tick()
+        del state.members[member]
+        self.world.send(
+            ConferenceLeave, self.subscribers(conference), conference=conference, member=[member]
+        )
+        if not state.members:
+            self._start_or_stop(conference, state, False)
+
+    def stop(self, conference: str) -> None:
+        """The conference ends with whoever is still in it."""
+        state = self._state(conference)
+        if not state.live:
+            raise SimulatorError(f"conference {conference!r} is not live")
+        self.world.tick()
+        state.members.clear()
+        self._start_or_stop(conference, state, False)
+
+    def forget_object(self, uuid: str) -> None:
+        super().forget_object(uuid)
+        self.conferences.pop(uuid, None)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        told: dict[str, mirror_conference.Conference] = {}
+        for uuid, state in self.conferences.items():
+            since = self.world.objects.since(session.user, uuid)
+            if since is None:
+                continue
+            subscribed = self.subscription(session, uuid) is not None
+            knows_header = state.told_change > since
+            if not (subscribed or knows_header):
+                continue
+            conference = (
+                mirror_conference.Conference(
+                    state.told_owner, state.told_description, live=state.live
+                )
+                if knows_header
+                else mirror_conference.Conference()
+            )
+            if subscribed:
+                conference = mirror_conference.Conference(
+                    conference.owner, conference.description, conference.live, Map(state.members)
+                )
+            told[uuid] = conference
+        mirror["conferences"] = Map(told) if told else EMPTY

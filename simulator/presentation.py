@@ -1,9 +1,251 @@
-"""Presentation on the server (to be built: see docs/simulator.md and reducers/presentation.py)."""
+"""Presentations on the server: conversion, live state, moderator, members, page and pointer.
+
+Convert, start and stop reach every reader (known to a user when they happened after she
+could see the presentation); join, leave, status and update reach subscribed sessions;
+keepalive reaches the subscribed sessions of joined members.
+"""
 
 from __future__ import annotations
 
-from ._core import Domain
+from typing import Any
+
+import attrs
+
+from eventmirror.events import (
+    PresentationConvert,
+    PresentationJoin,
+    PresentationKeepalive,
+    PresentationLeave,
+    PresentationStart,
+    PresentationStatus,
+    PresentationStop,
+    PresentationUpdate,
+)
+from reducers import presentation as mirror_presentation
+from reducers._state import EMPTY, Map
+
+from ._core import Session, SimulatorError
+from .conference import DetailedStream
+
+#: The fields ``presentation_update`` may carry.
+UPDATE_FIELDS = ("page", "x", "y", "visible", "moderator")
 
 
-class Presentation(Domain):
+@attrs.define
+class ServerPresentation:
+    #: The last conversion: its change number (0: none yet) and page count (None: failed).
+    convert_change: int = 0
+    page_count: int | None = None
+    live: bool = False
+    #: The last start or stop as sent: change number, owner, description, who started it.
+    told_change: int = 0
+    told_owner: str = ""
+    told_description: str | None = None
+    starter: str | None = None
+    moderator: str | None = None
+    members: set[str] = attrs.Factory(set)
+    page: int = 1
+    x: float = 0.0
+    y: float = 0.0
+    visible: bool = False
+
+
+class Presentation(DetailedStream):
     name = "presentation"
+    object_type = "presentation"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.presentations: dict[str, ServerPresentation] = {}
+        #: (session id, presentation) -> the time of the last keepalive that session got.
+        self.keepalives: dict[tuple[str, str], int] = {}
+
+    def _state(self, uuid: str) -> ServerPresentation:
+        self._object(uuid)
+        return self.presentations.setdefault(uuid, ServerPresentation())
+
+    def _live(self, uuid: str) -> ServerPresentation:
+        state = self._state(uuid)
+        if not state.live:
+            raise SimulatorError(f"presentation {uuid!r} is not live")
+        return state
+
+    def _subscribed(self, session: Session, uuid: str) -> None:
+        self.keepalives.pop((session.id, uuid), None)
+        state = self._state(uuid)
+        self.world.send(
+            PresentationStatus,
+            [session],
+            presentation=uuid,
+            page=state.page,
+            x=state.x,
+            y=state.y,
+            visible=state.visible,
+            moderator=state.moderator,
+            member=sorted(state.members),
+        )
+
+    def _drop(self, session: Session, uuid: str) -> None:
+        super()._drop(session, uuid)
+        self.keepalives.pop((session.id, uuid), None)
+
+    # -- commands ------------------------------------------------------------------------
+
+    def convert(self, presentation: str, page_count: int | None) -> None:
+        """The pages were converted (``page_count``), or the conversion failed (None)."""
+        state = self._state(presentation)
+        if page_count is not None and page_count < 0:
+            raise SimulatorError(f"a page count is >= 0, got {page_count}")
+        if state.convert_change and state.page_count == page_count:
+            raise SimulatorError(f"presentation {presentation!r} is converted like that already")
+        state.convert_change = self.world.tick()
+        state.page_count = page_count
+        readers = sorted(self.world.objects.readers(presentation))
+        extra = {"page_count": page_count} if page_count is not None else {}
+        self.world.send_to_users(PresentationConvert, readers, presentation=presentation, **extra)
+
+    def _start_or_stop(self, uuid: str, state: ServerPresentation, user: str | None) -> None:
+        obj = self.world.objects.get(uuid)
+        state.told_change = self.world.change
+        state.told_owner, state.told_description = obj.owner, obj.description
+        state.starter = user if state.live else None
+        state.moderator = state.starter
+        state.members = {user} if state.live and user is not None else set()
+        event = PresentationStart if state.live else PresentationStop
+        by = {"user": user} if user is not None else {}
+        self.world.send_to_users(
+            event,
+            sorted(self.world.objects.readers(uuid)),
+            presentation=uuid,
+            owner=obj.owner,
+            description=obj.description,
+            **by,
+        )
+
+    def start(self, presentation: str, user: str) -> None:
+        """A reader starts the presentation: she is its moderator and first member."""
+        state = self._state(presentation)
+        user_id = self.world.user_id(user)
+        if not self.world.objects.can_read(user_id, presentation):
+            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+        if state.live:
+            raise SimulatorError(f"presentation {presentation!r} is live already")
+        self.world.tick()
+        state.live = True
+        self._start_or_stop(presentation, state, user_id)
+
+    def stop(self, presentation: str, user: str | None = None) -> None:
+        """The presentation ends (``user`` None: by timeout or failure)."""
+        state = self._live(presentation)
+        user_id = self.world.user_id(user) if user is not None else None
+        self.world.tick()
+        state.live = False
+        self._start_or_stop(presentation, state, user_id)
+
+    def join(self, presentation: str, user: str) -> None:
+        state = self._live(presentation)
+        user_id = self.world.user_id(user)
+        if not self.world.objects.can_read(user_id, presentation):
+            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+        if user_id in state.members:
+            raise SimulatorError(f"{user} is in presentation {presentation!r} already")
+        self.world.tick()
+        state.members.add(user_id)
+        subscribers = self.subscribers(presentation)
+        self.world.send(PresentationJoin, subscribers, presentation=presentation, user=user_id)
+
+    def leave(self, presentation: str, user: str) -> None:
+        """A member other than the moderator leaves (the moderator stops it instead)."""
+        state = self._live(presentation)
+        user_id = self.world.user_id(user)
+        if user_id not in state.members:
+            raise SimulatorError(f"{user} is not in presentation {presentation!r}")
+        if user_id == state.moderator:
+            raise SimulatorError(f"{user} moderates presentation {presentation!r}")
+        self.world.tick()
+        state.members.discard(user_id)
+        subscribers = self.subscribers(presentation)
+        self.world.send(PresentationLeave, subscribers, presentation=presentation, user=user_id)
+
+    def update(self, presentation: str, **fields: Any) -> None:
+        """Change the page, the pointer (x, y), its visibility or the moderator."""
+        state = self._live(presentation)
+        for name, value in fields.items():
+            if name not in UPDATE_FIELDS or value is None:
+                raise SimulatorError(f"a presentation has no changeable field {name!r}={value!r}")
+        if "page" in fields and (isinstance(fields["page"], bool) or fields["page"] < 0):
+            raise SimulatorError(f"a page is >= 0, got {fields['page']!r}")
+        for axis in ("x", "y"):
+            if axis in fields and not 0.0 <= fields[axis] <= 1.0:
+                raise SimulatorError(f"{axis} is 0.0..1.0, got {fields[axis]!r}")
+        if "visible" in fields and not isinstance(fields["visible"], bool):
+            raise SimulatorError(f"visible is true or false, got {fields['visible']!r}")
+        if "moderator" in fields:
+            fields["moderator"] = self.world.user_id(fields["moderator"])
+            if fields["moderator"] not in state.members:
+                raise SimulatorError("only a member can moderate")
+        changed = {n: v for n, v in fields.items() if getattr(state, n) != v}
+        if not changed:
+            raise SimulatorError(f"that update of {presentation!r} would change nothing")
+        self.world.tick()
+        for name, value in changed.items():
+            setattr(state, name, value)
+        subscribers = self.subscribers(presentation)
+        self.world.send(PresentationUpdate, subscribers, presentation=presentation, **changed)
+
+    def keepalive(self, presentation: str) -> None:
+        """The controller asks the joined members' subscribed sessions to confirm."""
+        state = self._live(presentation)
+        recipients = [s for s in self.subscribers(presentation) if s.user in state.members]
+        if not recipients:
+            raise SimulatorError(f"no subscribed member of {presentation!r} to ask")
+        self.world.tick()
+        for session in recipients:
+            self.keepalives[(session.id, presentation)] = self.world.now
+        self.world.send(PresentationKeepalive, recipients, presentation=presentation)
+
+    def forget_object(self, uuid: str) -> None:
+        super().forget_object(uuid)
+        self.presentations.pop(uuid, None)
+
+    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+        told: dict[str, mirror_presentation.Presentation] = {}
+        for uuid, state in self.presentations.items():
+            since = self.world.objects.since(session.user, uuid)
+            if since is None:
+                continue
+            told_entity = self._told(session, uuid, state, since)
+            if told_entity is not None:
+                told[uuid] = told_entity
+        mirror["presentations"] = Map(told) if told else EMPTY
+
+    def _told(
+        self, session: Session, uuid: str, state: ServerPresentation, since: int
+    ) -> mirror_presentation.Presentation | None:
+        subscribed = self.subscription(session, uuid) is not None
+        knows_convert = state.convert_change > since
+        knows_header = state.told_change > since
+        if not (subscribed or knows_convert or knows_header):
+            return None
+        fields: dict[str, Any] = {}
+        if knows_convert:
+            fields.update(converted=state.page_count is not None, page_count=state.page_count)
+        if knows_header:
+            fields.update(
+                owner=state.told_owner,
+                description=state.told_description,
+                live=state.live,
+                moderator=state.starter,
+                member=frozenset({state.starter} if state.starter else ()),
+            )
+        if subscribed:
+            fields.update(
+                moderator=state.moderator,
+                member=frozenset(state.members),
+                page=state.page,
+                x=state.x,
+                y=state.y,
+                visible=state.visible,
+                keepalive=self.keepalives.get((session.id, uuid)),
+            )
+        return mirror_presentation.Presentation(**fields)

@@ -145,6 +145,20 @@ def test_trash_purge_removes_every_trashed_object_and_only_those() -> None:
     assert_round_trips(mirror)
 
 
+def test_trash_purge_spares_another_owner_s_trashed_object() -> None:
+    stream = Stream()
+    _object(stream, KEPT, trash=True)
+    stream.add("object_new", object=TRASHED, type="fax", owner=OTHER, tag=[TAG])
+    stream.add("object_delete", object=TRASHED, type="fax", owner=OTHER)
+    stream.add("trash_purge")
+    mirror = stream.fold()
+    assert set(mirror.objects.items) == {TRASHED}
+    assert mirror.objects.get(TRASHED).trashed  # type: ignore[union-attr]
+    # Without knowing whose session it is, the mirror can only empty every trashed object.
+    stream.me = None
+    assert set(stream.fold().objects.items) == set()
+
+
 def test_trash_purge_with_an_empty_trash_changes_no_state() -> None:
     stream = Stream()
     _object(stream, KEPT, trash=False)
