@@ -1,0 +1,199 @@
+"""The benchmark harness: its recording generator, its hand-written client, and a quick run.
+
+Nothing here times anything: these tests check that what the benchmarks measure is right (a
+valid, deterministic, bounded recording; a baseline client that sees the same world as the
+mirror), and that the harness runs end to end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reducers
+from benchmarks import generate
+from benchmarks._counts import counts, mirror_counts
+from benchmarks.generate import ME, SMALL, STEADY_MIX, TOUR, flat_cost_lines
+from benchmarks.handwritten import Client
+from benchmarks.run import verdict
+from eventmirror.events import EVENT_TYPES
+from eventmirror.strategies import UUID_POOL, wire_streams
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = 3_000
+
+
+@cache
+def small_recording(events: int = EVENTS, seed: int = 1) -> tuple[bytes, ...]:
+    return tuple(generate.lines(events, seed, SMALL))
+
+
+def parsed(lines: Iterable[bytes]) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in lines]
+
+
+def test_a_seed_always_gives_the_same_bytes() -> None:
+    assert tuple(generate.lines(EVENTS, 1, SMALL)) == small_recording()
+    assert tuple(generate.lines(EVENTS, 2, SMALL)) != small_recording()
+
+
+def test_the_recording_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    # Set iteration order follows PYTHONHASHSEED; a generator that iterated a set would
+    # write different bytes in another process.
+    digests = set()
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"recording-{hash_seed}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.generate",
+            "1500",
+            "--small",
+            "--out",
+            str(out),
+        ]
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    expected = hashlib.sha256(b"".join(line + b"\n" for line in small_recording(1500))).digest()
+    assert digests == {expected.hex()}
+
+
+def test_a_shorter_recording_is_a_prefix_of_a_longer_one() -> None:
+    # The constant-memory section relies on this: N/10 events are the start of the N events.
+    assert tuple(generate.lines(700, 1, SMALL)) == small_recording()[:700]
+
+
+def test_every_event_type_occurs_and_the_tour_and_mix_name_them_all() -> None:
+    seen = Counter(event["event"] for event in parsed(small_recording()))
+    assert set(seen) == set(EVENT_TYPES)
+    assert set(TOUR) == set(STEADY_MIX) == set(EVENT_TYPES)
+
+
+def test_ids_are_contiguous_and_time_never_goes_backwards() -> None:
+    events = parsed(small_recording())
+    assert [event["id"] for event in events] == list(range(len(events)))
+    assert all(a["time"] <= b["time"] for a, b in pairwise(events))
+    assert events[-1]["time"] > events[0]["time"]
+
+
+def test_the_recording_folds_strictly_without_anomalies() -> None:
+    mirror = reducers.fold(small_recording(), strict=True, me=ME)
+    health = mirror.health
+    assert mirror.applied == EVENTS
+    assert (health.anomaly_count, health.unknown, health.duplicates, health.missing) == (0, 0, 0, 0)
+
+
+def test_the_steady_mix_is_dominated_by_the_busy_types_at_about_260_bytes_a_line() -> None:
+    lines = small_recording(6_000)[1_500:]  # past the build-up of the working set
+    busy = {"object_modify", "comment_new", "comment_modify", "comment_delete", "object_metadata",
+            "file_new", "file_modify", "file_delete", "chat_message", "chat_user",
+            "conference_update", "sensor_data", "call_update"}  # fmt: skip
+    assert sum(event["event"] in busy for event in parsed(lines)) > 0.85 * len(lines)
+    assert 230 < sum(map(len, lines)) / len(lines) < 290
+
+
+def test_the_working_set_stays_bounded_as_the_recording_grows() -> None:
+    short = mirror_counts(reducers.fold(small_recording(), me=ME))
+    long = mirror_counts(reducers.fold(generate.lines(15_000, 1, SMALL), me=ME))
+    bounds = {
+        "objects": SMALL.objects, "tags": SMALL.tags, "comments": SMALL.comments,
+        "files": SMALL.files, "conference_members": SMALL.members,
+        "sensor_points": SMALL.sensor_points, "chats": SMALL.chats, "calls": SMALL.calls,
+    }  # fmt: skip
+    for name, bound in bounds.items():
+        assert 0 < short[name] <= bound, name
+        assert 0 < long[name] <= bound, name
+    # Chats come and go, so their messages stay bounded too (only DTMF digits pile up).
+    assert long["chat_messages"] < 3 * max(short["chat_messages"], 100)
+
+
+def test_the_hand_written_client_handles_every_event_type() -> None:
+    assert set(Client(ME).handlers) == set(EVENT_TYPES)
+
+
+def test_the_hand_written_client_and_eventmirror_see_the_same_world() -> None:
+    client = Client(ME).replay(small_recording())
+    mirror = reducers.fold(small_recording(), me=ME)
+    seen = counts(client)
+    assert seen == mirror_counts(mirror)
+    assert sum(value > 0 for value in seen.values()) >= len(seen) - 3
+    assert (client.gaps, client.duplicates, client.unknown, client.inconsistent) == (0, 0, 0, 0)
+
+
+def test_the_hand_written_client_checks_ids_like_the_mirror() -> None:
+    # 1 again: duplicate; 0 after 1: reset; 0 after 0: duplicate; 3 after 0: gap; 1: duplicate.
+    ids = [0, 1, 1, 0, 0, 3, 1]
+    lines = [
+        orjson.dumps({"id": event_id, "event": "user_modify", "time": 100 + n})
+        for n, event_id in enumerate(ids)
+    ]
+    client = Client(ME).replay(lines)
+    mirror = reducers.fold(lines, me=ME)
+    assert (client.duplicates, client.gaps, client.resets) == (3, 1, 1)
+    assert (mirror.health.duplicates, len(mirror.health.gaps), mirror.health.reset_count) == (
+        3,
+        1,
+        1,
+    )
+    assert (client.last_id, client.now) == (mirror.last_id, mirror.now) == (3, 105)
+
+
+@given(wire_streams(max_size=40), st.sampled_from(UUID_POOL))
+def test_the_hand_written_client_follows_the_rulings_on_any_stream(
+    stream: list[dict[str, Any]], me: str
+) -> None:
+    lines = [orjson.dumps(event) for event in stream]
+    mirror = reducers.fold(lines, me=me)
+    assert counts(Client(me).replay(lines)) == mirror_counts(mirror)
+
+
+def test_flat_cost_events_build_the_objects_then_only_modify_and_comment() -> None:
+    build, work = flat_cost_lines(300, 200, seed=3)
+    built, timed = parsed(build), parsed(work)
+    assert Counter(e["event"] for e in built)["object_new"] == 300
+    assert {e["event"] for e in timed} == {"object_modify", "comment_new", "comment_modify"}
+    assert [e["id"] for e in built + timed] == list(range(len(build) + len(work)))
+    mirror = reducers.fold(build + work, strict=True, me=ME)
+    assert len(mirror.objects) == 300
+
+
+def test_verdicts_name_the_ratio_the_target_and_whether_it_is_met() -> None:
+    assert verdict(1.25, ">= 1.0") == "1.25x (target >= 1.0x: met)"
+    assert verdict(2.5, "<= 2.0") == "2.50x (target <= 2.0x: MISSED)"
+    assert verdict(None, "<= 1.5") == "n/a"
+
+
+def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path),
+               "--json", str(out)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    for heading in ("Replay of", "Flat cost", "Time travel", "Constant memory"):
+        assert heading in done.stdout
+    figures = json.loads(out.read_text())
+    replay = figures["replay"]
+    assert replay["agree"] is True
+    assert set(replay["stream_problems"].values()) == {0}
+    for pipeline in ("floor", "handwritten", "eventmirror"):
+        assert replay[pipeline]["events_per_s"] > 0
+    assert replay["ratios"]["vs_handwritten"] > 0
+    assert all(value > 0 for value in figures["flat"]["eventmirror"]["us_per_event"])
+    assert figures["snapshots"]["keep_us_per_event"] > 0
+    assert figures["constant"]["events"] == [300, 3_000]
+    assert len(list(tmp_path.glob("*.jsonl"))) == 1  # the recording, cached
