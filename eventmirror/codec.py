@@ -10,7 +10,7 @@ generically, reads the real name, and either converts it or explains exactly wha
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Final
 
@@ -47,10 +47,38 @@ def _has_wire_names(tp: Any) -> bool:
 
 
 _RENAMED: Final = frozenset(cls for cls in EVENT_TYPES.values() if _has_wire_names(cls))
-_FAST: Final = {
-    name.encode(): msgspec.json.Decoder(cls).decode
+
+
+def _renaming_decoder(cls: Any) -> Callable[[bytes], Event]:
+    """A fast decoder for an event class with wire names that are not identifiers: msgspec
+    decodes into a Struct twin that knows the wire names, then the attrs class is built."""
+    fields = attrs.fields(cls)
+    types = hints(cls)
+    twin = msgspec.defstruct(
+        f"{cls.__name__}OnTheWire",
+        [
+            (f.name, types[f.name])
+            if f.default is attrs.NOTHING
+            else (f.name, types[f.name], f.default)
+            for f in fields
+        ],
+        kw_only=True,
+        rename={f.name: wire_name(f) for f in fields},
+    )
+    decode_twin = msgspec.json.Decoder(twin).decode
+    names = [f.name for f in fields]
+
+    def decode(data: bytes) -> Event:
+        wire = decode_twin(data)
+        event: Event = cls(**{name: getattr(wire, name) for name in names})
+        return event
+
+    return decode
+
+
+_FAST: Final[dict[bytes, Callable[[bytes], Event]]] = {
+    name.encode(): _renaming_decoder(cls) if cls in _RENAMED else msgspec.json.Decoder(cls).decode
     for name, cls in EVENT_TYPES.items()
-    if cls not in _RENAMED
 }
 _GENERIC: Final = msgspec.json.Decoder()
 
