@@ -49,6 +49,7 @@ class World:
         self.users: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.sessions: dict[str, Session] = {}
+        self._sessions_by_user: dict[str, list[Session]] = {}
         # The domains, in the reference's order; each adds its commands and its view.
         self.user = User(self)
         self.tags = Tags(self)
@@ -126,6 +127,7 @@ class World:
         user = self.user_id(who)
         session = Session(f"s{len(self.sessions) + 1}", user, self.tick())
         self.sessions[session.id] = session
+        self._sessions_by_user.setdefault(user, []).append(session)
         return session
 
     def session(self, session_id: str) -> Session:
@@ -135,9 +137,10 @@ class World:
             raise SimulatorError(f"no session {session_id!r}") from None
 
     def sessions_of(self, users: Iterable[str]) -> list[Session]:
-        """Every session of these users, in the order they were opened."""
-        wanted = set(users)
-        return [s for s in self.sessions.values() if s.user in wanted]
+        """Every session of these users, in the order they were opened. The cost follows the
+        recipients, not the number of users in the world."""
+        found = [s for user in set(users) for s in self._sessions_by_user.get(user, ())]
+        return sorted(found, key=lambda session: session.opened)
 
     def subscribed(self, kind: str, key: str) -> list[Session]:
         """The sessions subscribed to a detailed stream."""
