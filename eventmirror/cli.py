@@ -60,7 +60,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after the event with id N (time travel to that point)",
     )
     replay.set_defaults(run=run_replay)
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="write a simulated day's session streams as recordings",
+        description=(
+            "Simulate a day on the platform from SEED alone (users, tags, objects, chats, "
+            "files, calls, conferences, presentations, sensors...) and write each session's "
+            "stream to DIR/<session>-<user>.jsonl, with DIR/sessions.json listing the "
+            "sessions and their users' UUIDs. The same SEED gives the same bytes. Each file "
+            "replays with: eventmirror replay FILE --me UUID"
+        ),
+    )
+    simulate.add_argument("seed", metavar="SEED", type=_whole_number, help="the day's seed")
+    simulate.add_argument(
+        "--out", metavar="DIR", required=True, help="where to write (created if needed)"
+    )
+    simulate.add_argument(
+        "--steps", metavar="N", type=_whole_number, default=500, help="commands (default 500)"
+    )
+    simulate.add_argument(
+        "--users", metavar="N", type=_positive, default=4, help="users (default 4)"
+    )
+    simulate.add_argument(
+        "--force", action="store_true", help="overwrite the recordings already in DIR"
+    )
+    simulate.set_defaults(run=run_simulate)
     return parser
+
+
+def _whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _whole_number(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected a number >= 1, got 0")
+    return value
 
 
 def _event_id(text: str) -> int:
@@ -129,6 +172,31 @@ def run_replay(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
     else:
         sys.stdout.write(render(mirror, source))
+    return EXIT_OK
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    # The simulator loads every domain and the reducers; keep --help fast.
+    from simulator import DEFAULT_START
+    from simulator.driver import run_day
+    from simulator.recording import summary, write_recordings
+
+    world = run_day(args.seed, steps=args.steps, users=args.users)
+    try:
+        index = write_recordings(
+            world,
+            Path(args.out),
+            seed=args.seed,
+            steps=args.steps,
+            start=DEFAULT_START,
+            force=args.force,
+        )
+    except OSError as error:  # FileExistsError included: nothing was written
+        print(f"eventmirror simulate: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(summary(world, index))
     return EXIT_OK
 
 

@@ -11,6 +11,11 @@ or absent), ``events`` the decoded objects, ``wire_streams`` whole contiguous se
 (ids from 0, time never going backwards). UUIDs come from a small pool so that events in one
 stream refer to the same tags, objects and chats and actually interact.
 
+``wire_streams`` events are valid one by one but need not make sense together (a
+``tag_modify`` of a tag never created). ``simulated_streams`` gives streams that do: one
+session's whole stream from a random day of the simulator (:mod:`simulator.driver`), with its
+user's UUID, so it folds strictly without anomalies, as a real recording would.
+
 Requires ``hypothesis`` (``pip install eventmirror[test]``).
 """
 
@@ -193,3 +198,23 @@ def wire_streams(
         payload = draw(payloads(name))
         stream.append({"id": event_id, "event": name, "time": time, **payload})
     return stream
+
+
+@st.composite
+def simulated_streams(
+    draw: st.DrawFn, *, max_steps: int = 200, max_users: int = 4
+) -> tuple[list[dict[str, Any]], str]:
+    """One session's whole stream from a simulated day, and the session's user UUID.
+
+    The day is drawn as a seed, a number of steps (0..``max_steps``) and of users; the stream
+    is one of its sessions', from id 0, exactly as the platform would have sent it.
+    """
+    # The simulator sits above this package (it builds on the event model and the reducers).
+    from simulator.driver import run_day
+
+    seed = draw(st.integers(0, 2**32 - 1), label="seed")
+    steps = draw(st.integers(0, max_steps), label="steps")
+    users = draw(st.integers(1, max(1, max_users)), label="users")
+    world = run_day(seed, steps=steps, users=users)
+    session = draw(st.sampled_from(list(world.sessions.values())), label="session")
+    return [dict(event) for event in session.events], session.user
