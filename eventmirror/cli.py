@@ -10,14 +10,19 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import BinaryIO
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import __version__
 from .codec import decode
 from .errors import EventError
 from .progress import Progress
 from .recording import RecordingError, iter_records, open_recording
+from .rejects import RejectsFile
 from .summary import render
+
+if TYPE_CHECKING:
+    from reducers import Health
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 _PROGRESS_EVERY = 4096
@@ -53,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop at the first malformed event, gap or contradiction (exit status 1)",
     )
     replay.add_argument("--me", metavar="UUID", help="the session's own user")
+    replay.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="write every rejected input line, verbatim, with its reason (JSON Lines)",
+    )
     replay.add_argument(
         "--until-id",
         metavar="N",
@@ -142,7 +152,9 @@ def run_replay(args: argparse.Namespace) -> int:
         args.path, source = str(EXAMPLE), f"the bundled example, {FILENAME}"
         args.me = args.me or EXAMPLE_ME
     mirror = reducers.empty(args.me)
-    with open_recording(args.path) as stream:
+    with ExitStack() as resources:
+        stream = resources.enter_context(open_recording(args.path))
+        rejects = resources.enter_context(RejectsFile(args.rejects)) if args.rejects else None
         progress = Progress(sys.stderr, total_bytes=_size(stream))
         count = 0
         with reducers.collector_paused():
@@ -156,8 +168,11 @@ def run_replay(args: argparse.Namespace) -> int:
                     else:
                         if event.id > args.until_id:
                             break
+                before = mirror.health
                 try:
                     mirror = reducers.apply(mirror, event, strict=args.strict, line=record.line)
+                    if rejects is not None and mirror.health.rejected > before.rejected:
+                        rejects.write(record.line, record.data, _reason(before, mirror.health))
                 except EventError as error:
                     progress.close()
                     # An error without an event id already names its line.
@@ -172,7 +187,17 @@ def run_replay(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
     else:
         sys.stdout.write(render(mirror, source))
+    if rejects is not None:
+        note = f"rejected lines: {rejects.count} written to {args.rejects}\n"
+        (sys.stderr if args.json else sys.stdout).write(note)
     return EXIT_OK
+
+
+def _reason(before: Health, after: Health) -> str:
+    """Why the last record was rejected: its anomaly, when the mirror still keeps them."""
+    if len(after.anomalies) > len(before.anomalies):
+        return after.anomalies[-1].message
+    return "rejected (its detail is past the anomalies the mirror keeps in full)"
 
 
 def run_simulate(args: argparse.Namespace) -> int:

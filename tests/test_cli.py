@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import subprocess
@@ -154,3 +155,30 @@ def test_strict_error_without_an_id_names_its_line_once(
         f"eventmirror replay: {path}: line 2: not JSON "
         "(JSON is malformed: invalid character (byte 4)): 'not json'\n"
     )
+
+
+def test_rejects_keeps_every_rejected_line_verbatim(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad_event = b'{"id": 1, "event": "tag_delete", "time": 5}'
+    not_utf8 = b"\xff\xfe"
+    path = write(tmp_path, tag(0), bad_event, b"not json", not_utf8, tag(2))
+    rejects = tmp_path / "rejects.jsonl"
+    status, out, _ = run(capsys, "replay", path, "--rejects", str(rejects))
+    assert status == 0
+    assert out.endswith(f"rejected lines: 3 written to {rejects}\n")
+    entries = [msgspec.json.decode(line) for line in rejects.read_bytes().splitlines()]
+    assert [e["line"] for e in entries] == [2, 3, 4]
+    assert entries[0]["text"].encode() == bad_event
+    assert entries[0]["reason"] == "event 1 (tag_delete): tag: missing, expected a string"
+    assert entries[1]["text"] == "not json" and "not JSON" in entries[1]["reason"]
+    assert base64.b64decode(entries[2]["base64"]) == not_utf8 and "text" not in entries[2]
+
+
+def test_rejects_to_an_unwritable_place_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0))
+    status = main(["replay", path, "--rejects", str(tmp_path / "missing-dir" / "r.jsonl")])
+    assert status == 2
+    assert "cannot write" in capsys.readouterr().err
