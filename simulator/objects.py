@@ -35,6 +35,8 @@ class ServerObject:
     description: str | None
     tags: list[str]
     trashed: bool = False
+    #: The change that put it in the trash: who saw the object only later was never told.
+    trashed_change: int = 0
 
 
 class Objects(Domain):
@@ -185,7 +187,7 @@ class Objects(Domain):
         if purge:
             self._remove(uuid, readers)
         else:
-            obj.trashed = True
+            obj.trashed, obj.trashed_change = True, self.world.change
 
     def purge_trash(self, owner: str) -> None:
         """Empty ``owner``'s trash: her trashed objects are gone for good."""
@@ -259,7 +261,7 @@ class Objects(Domain):
                 obj.owner,
                 obj.description,
                 self.told_tags[(user, uuid)],
-                obj.trashed,
+                obj.trashed and obj.trashed_change > since,
                 comments.told(uuid, since),
                 metadata.told(uuid, since),
             )

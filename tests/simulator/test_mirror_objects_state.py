@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
-
+from .machine import MACHINE_SETTINGS
 from .rules_core import CoreRules
 from .rules_objects_state import ObjectsStateRules
 
@@ -12,7 +11,5 @@ class MirrorPropertyObjectsState(ObjectsStateRules, CoreRules):
     pass
 
 
-MirrorPropertyObjectsState.TestCase.settings = settings(
-    settings.default, stateful_step_count=50, max_examples=200
-)
+MirrorPropertyObjectsState.TestCase.settings = MACHINE_SETTINGS
 TestMirrorPropertyObjectsState = MirrorPropertyObjectsState.TestCase

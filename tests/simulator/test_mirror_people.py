@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
-
+from .machine import MACHINE_SETTINGS
 from .rules_core import CoreRules
 from .rules_people import PeopleRules
 
@@ -12,7 +11,5 @@ class MirrorPropertyPeople(PeopleRules, CoreRules):
     pass
 
 
-MirrorPropertyPeople.TestCase.settings = settings(
-    settings.default, stateful_step_count=50, max_examples=200
-)
+MirrorPropertyPeople.TestCase.settings = MACHINE_SETTINGS
 TestMirrorPropertyPeople = MirrorPropertyPeople.TestCase

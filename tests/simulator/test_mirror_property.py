@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
-
+from .machine import MACHINE_SETTINGS
 from .rules_core import CoreRules
 
 
@@ -11,7 +10,5 @@ class MirrorProperty(CoreRules):
     pass
 
 
-MirrorProperty.TestCase.settings = settings(
-    settings.default, stateful_step_count=50, max_examples=200
-)
+MirrorProperty.TestCase.settings = MACHINE_SETTINGS
 TestMirrorProperty = MirrorProperty.TestCase
