@@ -10,14 +10,10 @@ from typing import TYPE_CHECKING
 from eventmirror.events import CallDtmf, CallUpdate
 
 from ._registry import reducer
-from ._state import Changes, Entity, Sparse, present_fields, replace
+from ._state import Changes, Entity, Sparse, replace
 
 if TYPE_CHECKING:
     from .mirror import Mirror
-
-#: Parameters whose empty string means "no longer set".
-CLEARED_BY_EMPTY = ("current_control", "bridge")
-
 
 class Dtmf(Entity, frozen=True, gc=False, array_like=True):
     """One detected digit, rendered in JSON as ``[digit, duration, time]``."""
@@ -37,16 +33,30 @@ class Call(Sparse, frozen=True, gc=False):
     dtmf: tuple[Dtmf, ...] = ()
 
 
+EMPTY_CALL = Call()
+
+
 @reducer(CallUpdate)
 def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
     calls = mirror.calls
     for uuid, fields in event.call.items():
-        changed = present_fields(fields)
-        for name in CLEARED_BY_EMPTY:
-            if changed.get(name) == "":
-                changed[name] = None
-        calls = calls.set(uuid, replace(calls.get(uuid) or Call(), **changed))
+        old = calls.get(uuid) or EMPTY_CALL
+        # Built in one go (call updates are frequent); an empty string clears the field.
+        new = Call(
+            old.status if fields.status is None else fields.status,
+            old.answer_time if fields.answer_time is None else fields.answer_time,
+            _cleared(old.current_control, fields.current_control),
+            _cleared(old.bridge, fields.bridge),
+            old.dtmf,
+        )
+        calls = calls.set(uuid, new)
     return {"calls": calls}
+
+
+def _cleared(old: str | None, new: str | None) -> str | None:
+    if new is None:
+        return old
+    return new or None
 
 
 @reducer(CallDtmf)

@@ -77,22 +77,21 @@ def chat_message(mirror: Mirror, event: ChatMessageEvent) -> Changes:
         chat = replace(chat, create_time=event.create_time)
     if event.description is not None:
         chat = replace(chat, description=event.description)
-    members = set(chat.member)
+    members, messages = chat.member, chat.message
     me_left = False
-    ordered = sorted(event.message.items(), key=lambda item: (item[1].time, item[0]))
-    with chat.message.mutate() as draft:
-        for uuid, message in ordered:
-            draft[uuid] = message
-            if message.type == "add" and message.member is not None:
-                members.add(message.member)
-                me_left = me_left and message.member != mirror.me
-            elif message.type == "leave":
-                members.discard(message.user)
-                me_left = me_left or message.user == mirror.me
-        messages = draft.finish()
+    items = event.message.items()
+    ordered = sorted(items, key=lambda item: (item[1].time, item[0])) if len(items) > 1 else items
+    for uuid, message in ordered:
+        messages = messages.set(uuid, message)
+        if message.type == "add" and message.member is not None:
+            members = members | {message.member}
+            me_left = me_left and message.member != mirror.me
+        elif message.type == "leave":
+            members = members - {message.user}
+            me_left = me_left or message.user == mirror.me
     if me_left:
         return _drop_chat(mirror, event.chat)
-    chat = replace(chat, member=frozenset(members), message=messages)
+    chat = replace(chat, member=members, message=messages)
     return {"chats": mirror.chats.set(event.chat, chat)}
 
 

@@ -20,12 +20,21 @@ def _object(mirror: Mirror, ref: ObjectRef) -> objects.Object:
 
 
 def _put_comment(mirror: Mirror, event: CommentNew | CommentModify) -> Changes:
-    obj = _object(mirror, event.object)
-    comment = objects.Comment(event.owner, event.text)
-    obj = replace(obj, comments=obj.comments.set(event.comment, comment))
-    if event.object.object in mirror.objects:
-        return {"objects": objects.replace_object(mirror.objects, event.object.object, obj)}
-    return {"objects": objects.put(mirror.objects, event.object.object, obj)}
+    ref, comment = event.object, objects.Comment(event.owner, event.text)
+    old = mirror.objects.items.get(ref.object)
+    if old is None:
+        obj = objects.Object(ref.type, ref.owner, ref.description)
+        obj = replace(obj, comments=obj.comments.set(event.comment, comment))
+        return {"objects": objects.put(mirror.objects, ref.object, obj)}
+    # One copy of the object for the header (as the event carries it) and the comment.
+    obj = replace(
+        old,
+        type=ref.type,
+        owner=ref.owner,
+        description=ref.description,
+        comments=old.comments.set(event.comment, comment),
+    )
+    return {"objects": objects.replace_object(mirror.objects, ref.object, obj)}
 
 
 @reducer(CommentNew)

@@ -20,7 +20,7 @@ from eventmirror.errors import Problem
 from eventmirror.events import FileDelete, FileModify, FileNew
 
 from ._registry import Inconsistent, reducer
-from ._state import EMPTY, Changes, Map, Sparse, replace
+from ._state import EMPTY, Changes, Map, Sparse
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -151,18 +151,31 @@ def _refuse_cycle(volume: Volume, uuid: str, parent: str | None, wire_parent: st
 @reducer(FileModify)
 def file_modify(mirror: Mirror, event: FileModify) -> Changes:
     volume = mirror.volumes.get(event.volume) or EMPTY_VOLUME
-    node = volume.files.get(event.file) or FileNode(event.type)
-    changed: dict[str, object] = {"type": event.type, "commit": event.commit}
-    for name in ("name", "ctime", "mtime", "user", "size", "mime_type", "md5"):
-        value = getattr(event, name)
-        if value is not None:
-            changed[name] = value
+    old = volume.files.get(event.file)
+    node = old or FileNode(event.type)
+    parent = node.parent
     if event.parent is not None:
         parent = _parent(event.volume, event.parent)
-        _refuse_cycle(volume, event.file, parent, event.parent)
-        changed["parent"] = parent
-    node = replace(node, **changed)
-    return {"volumes": mirror.volumes.set(event.volume, _put(volume, event.file, node))}
+        if old is None or parent != old.parent:
+            _refuse_cycle(volume, event.file, parent, event.parent)
+    # Only the fields present changed (built in one go: uploads and renames are frequent).
+    node = FileNode(
+        event.type,
+        node.name if event.name is None else event.name,
+        parent,
+        node.ctime if event.ctime is None else event.ctime,
+        node.mtime if event.mtime is None else event.mtime,
+        node.user if event.user is None else event.user,
+        node.size if event.size is None else event.size,
+        node.mime_type if event.mime_type is None else event.mime_type,
+        node.md5 if event.md5 is None else event.md5,
+        event.commit,
+    )
+    if old is not None and parent == old.parent:
+        volume = Volume(volume.files.set(event.file, node), volume.children)
+    else:
+        volume = _put(volume, event.file, node)
+    return {"volumes": mirror.volumes.set(event.volume, volume)}
 
 
 def _remove(volume: Volume, uuids: Iterable[str]) -> Volume:

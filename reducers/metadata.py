@@ -9,7 +9,7 @@ from eventmirror.events import ObjectMetadata, UserMetadata
 
 from . import objects
 from ._registry import reducer
-from ._state import Changes, Map, replace, set_all
+from ._state import EMPTY, Changes, Map, replace, set_all
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -34,6 +34,9 @@ def user_metadata(mirror: Mirror, event: UserMetadata) -> Changes:
 
 @reducer(ObjectMetadata)
 def object_metadata(mirror: Mirror, event: ObjectMetadata) -> Changes:
-    obj = objects.ensure(mirror.objects, event.object)
-    obj = replace(obj, metadata=merged(obj.metadata, event.update, event.delete))
-    return {"objects": objects.put(mirror.objects, event.object, obj)}
+    old = mirror.objects.items.get(event.object)
+    if old is None:
+        obj = objects.Object(None, None, metadata=merged(EMPTY, event.update, event.delete))
+        return {"objects": objects.put(mirror.objects, event.object, obj)}
+    obj = replace(old, metadata=merged(old.metadata, event.update, event.delete))
+    return {"objects": objects.replace_object(mirror.objects, event.object, obj)}
