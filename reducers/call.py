@@ -15,6 +15,10 @@ from ._state import Changes, Entity, Sparse, replace
 if TYPE_CHECKING:
     from .mirror import Mirror
 
+#: Parameters whose empty string means "no longer set" (GET /api/call leaves them out).
+CLEARED_BY_EMPTY = ("current_control", "bridge")
+
+
 class Dtmf(Entity, frozen=True, gc=False, array_like=True):
     """One detected digit, rendered in JSON as ``[digit, duration, time]``."""
 
