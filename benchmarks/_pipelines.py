@@ -171,12 +171,15 @@ def snapshots(spec: Spec) -> Result:
     return {"seconds": seconds, "events": len(lines), "mirror": mirror_bytes, "grown": grown}
 
 
+from ._simulator import simulator_scale  # noqa: E402 - grouped with the tasks it joins
+
 TASKS: dict[str, Callable[[Spec], Result]] = {
     "baseline": baseline,
     "floor": floor,
     "handwritten": handwritten,
     "eventmirror": eventmirror,
     "flat": flat,
+    "simulator": simulator_scale,
     "snapshots": snapshots,
 }
 

@@ -22,6 +22,9 @@ measurement in a fresh process (see ``benchmarks/_pipelines.py`` for the measure
 - **time travel**: keeping the mirror after every event (``reducers.apply`` in a loop) against a
   plain fold of the same events, in time and in memory added per event, next to the mirror's
   own size; and the memory added per event at 1,000 and at 100,000 objects.
+- **simulator**: commands/s of one workload (objects modified and commented, each command
+  reaching a group of three users) in a world of 10 users and in one of 10,000, with 100,000
+  objects each: a command's cost must follow its recipients, not the world's size.
 - **constant memory**: peak memory after N/10 and after N events of the same working set (a
   recording's first tenth is the same session, shorter; ``--events 10000000`` compares 1M with
   10M events), with the lowest and highest round to show the noise.
@@ -54,7 +57,7 @@ from . import generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "flat", "snapshots", "constant")
+SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator")
 PIPELINES = ("floor", "handwritten", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -216,6 +219,36 @@ def constant(config: Config, path: Path, full: dict[str, Any] | None) -> dict[st
     }
 
 
+def simulator(config: Config) -> dict[str, Any]:
+    """Commands/s of the same workload in a world of 10 users and one of 10,000 (100,000
+    objects each; a tenth of that with --quick)."""
+    objects = max(100, min(100_000, config.events // 10))
+    sizes = (10, 10_000 if objects >= 10_000 else 100)
+    specs = {
+        f"simulator {users:,} users": {"task": "simulator", "users": users, "objects": objects,
+                                       "commands": max(100, objects // 5), "seed": config.seed}
+        for users in sizes
+    }  # fmt: skip
+    results = interleaved(config, specs)
+    rates = [
+        median(r["commands"] / r["seconds"] for r in results[f"simulator {users:,} users"])
+        for users in sizes
+    ]
+    return {"users": list(sizes), "objects": objects, "commands_per_s": rates,
+            "ratio": rates[0] / rates[1]}  # fmt: skip
+
+
+def simulator_report(s: dict[str, Any]) -> list[str]:
+    small, large = s["users"]
+    a, b = s["commands_per_s"]
+    return [
+        f"Simulator: the same commands, {s['objects']:,} objects, each reaching 3 users",
+        f"  {'users':40} {small:>12,} {large:>12,}",
+        f"  {'commands/s':40} {a:>12,.0f} {b:>12,.0f}",
+        f"  {small:,} users vs {large:,}: {verdict(s['ratio'], '<= 2.0')}",
+    ]
+
+
 def verdict(value: float | None, target: str) -> str:
     """A ratio against its target (``">= 1.0"``): the figure, the target, met or MISSED."""
     if value is None:
@@ -306,6 +339,7 @@ SECTION_REPORTS = {
     "flat": flat_report,
     "snapshots": snapshots_report,
     "constant": constant_report,
+    "simulator": simulator_report,
 }
 
 
@@ -356,6 +390,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures["flat"] = flat(config)
         elif section == "snapshots":
             figures["snapshots"] = snapshots(config, path)
+        elif section == "simulator":
+            figures["simulator"] = simulator(config)
         else:
             figures["constant"] = constant(config, path, figures.get("replay"))
     figures["run"].update(load_after=os.getloadavg()[0], seconds=time.perf_counter() - started)
