@@ -125,11 +125,6 @@ def replace_object(objects: Objects, uuid: str, new: Object) -> Objects:
     return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
 
 
-def ensure(objects: Objects, uuid: str) -> Object:
-    """The object, or a blank one for an object first seen through an event about it."""
-    return objects.items.get(uuid) or Object(None, None)
-
-
 def with_header(
     objects: Objects, uuid: str, type: str, owner: str, description: str | None
 ) -> Object:
