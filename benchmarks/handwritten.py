@@ -134,7 +134,13 @@ class Client:
             getattr(self, name).pop(uuid, None)
 
     def trash_purge(self, e: Event) -> None:
-        for uuid in [uuid for uuid, obj in self.objects.items() if obj["trashed"]]:
+        # "Her trash": only my own trashed objects when I know who I am (docs/mirror.md).
+        mine = (self.me, None) if self.me is not None else None
+        for uuid in [
+            uuid
+            for uuid, obj in self.objects.items()
+            if obj["trashed"] and (mine is None or obj.get("owner") in mine)
+        ]:
             self._remove(uuid)
 
     def object_new(self, e: Event) -> None:

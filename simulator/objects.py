@@ -79,6 +79,11 @@ class Objects(Domain):
     def carrying(self, tag: str) -> list[str]:
         return [uuid for uuid, obj in self.objects.items() if tag in obj.tags]
 
+    def readers_of_tagged(self, tag: str) -> dict[str, set[str]]:
+        """Who reads each object carrying ``tag``: taken before a tag change, then given to
+        :meth:`reshare` to (un)share with whoever gained or lost access."""
+        return {uuid: self.readers(uuid) for uuid in self.carrying(tag)}
+
     def _require_reader(self, actor: str, obj: ServerObject) -> None:
         if actor not in self.readers(obj.uuid):
             raise SimulatorError(f"{self.world.names[actor]} cannot read object {obj.uuid!r}")

@@ -117,8 +117,7 @@ class Tags(Domain):
         ):
             raise SimulatorError(f"that change to tag {server_tag.label!r} would change nothing")
         objects = self.world.objects
-        carrying = objects.carrying(tag)
-        before = {uuid: objects.readers(uuid) for uuid in carrying}
+        before = objects.readers_of_tagged(tag)
         readers_before = self.readers(tag)
         self.world.tick()
         server_tag.label = label if label is not None else server_tag.label
@@ -137,8 +136,7 @@ class Tags(Domain):
         if actor_id != server_tag.owner:
             raise SimulatorError(f"only the owner may delete tag {server_tag.label!r}")
         objects = self.world.objects
-        carrying = objects.carrying(tag)
-        before = {uuid: objects.readers(uuid) for uuid in carrying}
+        before = objects.readers_of_tagged(tag)
         readers = self.readers(tag)
         self.world.tick()
         del self.tags[tag]
