@@ -1,0 +1,292 @@
+"""Running a scenario: a simulator, one client mirror per session, and the checks.
+
+Each session of the scenario is a client: it starts from the initial fetch (the simulator's
+view when the session opens, as docs/simulator.md's knowledge horizon has it), then folds every
+event the session receives, leniently — so gaps, duplicates and bad input show in the mirror's
+``stream`` section, where a scenario can check them — and keeps its clock at the simulator's.
+The run stops at the first step that fails; the failure carries everything a report needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+import reducers
+from eventmirror.recording import RecordingError, iter_records
+from reducers import Mirror
+from simulator import SimulatorError, World
+from simulator._core import Session
+
+from .commands import COMMANDS, SUBSCRIPTIONS
+from .format import (
+    Advance,
+    Deliver,
+    Do,
+    Expect,
+    ExpectEvents,
+    Open,
+    Replay,
+    Scenario,
+    Step,
+    Subscribe,
+)
+from .matching import Difference, compare
+from .names import resolve
+
+
+@attrs.define
+class Client:
+    """One session as a client sees it: what it received, and its mirror."""
+
+    name: str
+    session: Session
+    mirror: Mirror
+    #: How many of the session's server-side events the client has received.
+    cursor: int = 0
+    #: Everything received, in order: event mappings, or raw lines delivered as text.
+    received: list[Any] = attrs.Factory(list)
+    #: How many received events an expect_events step has looked at.
+    checked: int = 0
+
+
+@attrs.frozen
+class Failure:
+    """Why a step failed. ``differences`` for a mirror, ``events`` for an event check."""
+
+    step: Step
+    headline: str
+    resolved: Any
+    differences: Sequence[Difference] = ()
+    #: (expected, actual, matches) rows; actual is None where nothing arrived.
+    events: Sequence[tuple[Any, Any, bool]] | None = None
+
+
+@attrs.frozen
+class Outcome:
+    scenario: Scenario
+    failure: Failure | None
+    #: name -> UUID, for showing UUIDs by name
+    names: Mapping[str, str]
+    #: Event types the simulator produced in this run (raw deliveries not counted).
+    produced: frozenset[str]
+    #: How many steps ran (the failing one included).
+    steps_run: int
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None
+
+
+class _StepFailed(Exception):
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+
+
+class Run:
+    """One scenario being run. Use :func:`run`."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        if scenario.start is None:
+            self.world = World(seed=scenario.seed)
+        else:
+            self.world = World(seed=scenario.seed, start=scenario.start)
+        self.names: dict[str, str] = {}
+        for user in scenario.users:
+            self.names[user] = self.world.add_user(user)
+        for name in scenario.uuids:
+            self.names[name] = self.world.new_uuid()
+        self.clients: dict[str, Client] = {}
+        for session, user in scenario.sessions.items():
+            self.open(session, user)
+        self.produced: set[str] = set()
+
+    def open(self, name: str, user: str) -> None:
+        session = self.world.open_session(user)
+        self.clients[name] = Client(name, session, self.world.view(session.id))
+
+    def run(self) -> Outcome:
+        steps_run = 0
+        failure = None
+        try:
+            for step in self.scenario.steps:
+                steps_run += 1
+                self.step(step)
+                self.sync()
+        except _StepFailed as failed:
+            failure = failed.failure
+        return Outcome(
+            self.scenario, failure, dict(self.names), frozenset(self.produced), steps_run
+        )
+
+    def resolve(self, value: Any, *, text_keys: bool = False) -> Any:
+        return resolve(value, self.names, text_keys=text_keys)
+
+    def fail(self, step: Step, headline: str, **details: Any) -> _StepFailed:
+        resolved = self.resolve(step.written)
+        return _StepFailed(Failure(step, headline, resolved, **details))
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    def sync(self, *, produced: bool = False) -> None:
+        """Let every client receive what its session was sent, and catch up with the clock."""
+        for client in self.clients.values():
+            new = client.session.events[client.cursor :]
+            if new:
+                client.cursor += len(new)
+                self.receive(client, new)
+                if produced:
+                    self.produced.update(event["event"] for event in new)
+            client.mirror = reducers.advance(client.mirror, self.world.now)
+
+    def receive(self, client: Client, items: Sequence[Any]) -> None:
+        """Fold what arrived: event mappings, or raw bytes as read from a line."""
+        client.received.extend(_shown(item) for item in items)
+        # Folded as the bytes a client reads off the wire, so the decoder is exercised too.
+        lines = [item if isinstance(item, bytes) else _wire(item) for item in items]
+        client.mirror = reducers.fold(lines, client.mirror)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def step(self, step: Step) -> None:
+        if isinstance(step, Do):
+            self.do(step)
+        elif isinstance(step, Deliver):
+            self.deliver(step)
+        elif isinstance(step, Advance):
+            self.world.advance(step.seconds)
+        elif isinstance(step, Subscribe):
+            self.subscribe(step)
+        elif isinstance(step, Replay):
+            self.replay(step)
+        elif isinstance(step, Open):
+            self.open(step.session, step.user)
+        elif isinstance(step, Expect):
+            self.expect(step)
+        elif isinstance(step, ExpectEvents):
+            self.expect_events(step)
+        else:  # pragma: no cover - format.py builds only the kinds above
+            raise TypeError(f"unknown step {step!r}")
+
+    def do(self, step: Do) -> None:
+        command = COMMANDS[step.command]
+        actor = None if step.actor is None else self.names[step.actor]
+        arguments = command.arguments(actor, self.resolve(step.arguments))
+        try:
+            result = command.bind(self.world)(**arguments)
+        except SimulatorError as error:
+            if step.refused is not None and step.refused in str(error):
+                return
+            expected = (
+                "" if step.refused is None else f" (expected a refusal saying {step.refused!r})"
+            )
+            raise self.fail(
+                step, f"the simulator refused {step.command}: {error}{expected}"
+            ) from None
+        except Exception as error:  # a bad argument must not crash the run
+            raise self.fail(
+                step,
+                f"{step.command} could not run with these arguments: "
+                f"{type(error).__name__}: {error}",
+            ) from None
+        if step.refused is not None:
+            raise self.fail(
+                step,
+                f"{step.command} was carried out, but the step expects a refusal "
+                f"saying {step.refused!r}",
+            )
+        if step.save is not None:
+            if not isinstance(result, str):
+                raise self.fail(step, f"{step.command} creates nothing to save as {step.save!r}")
+            self.names[step.save] = result
+        self.sync(produced=True)
+
+    def deliver(self, step: Deliver) -> None:
+        client = self.clients[step.session]
+        if isinstance(step.event, str):
+            # A raw line is something the client read, not something the server sent.
+            self.receive(client, [step.event.encode()])
+            return
+        event = self.resolve(step.event)
+        event.setdefault("time", self.world.now)
+        if "id" in event:
+            self.receive(client, [event])
+        else:
+            # The server's next event: later simulator events continue the numbering.
+            client.session.events.append({"id": len(client.session.events), **event})
+
+    def subscribe(self, step: Subscribe) -> None:
+        domain, method = SUBSCRIPTIONS[step.kind]
+        session_id = self.clients[step.session].session.id
+        arguments = [session_id] if step.target is None else [session_id, self.resolve(step.target)]
+        try:
+            getattr(getattr(self.world, domain), method)(*arguments)
+        except SimulatorError as error:
+            raise self.fail(step, f"the simulator refused the subscription: {error}") from None
+        self.sync(produced=True)
+
+    def replay(self, step: Replay) -> None:
+        try:
+            with step.recording.open("rb") as stream:
+                records = [record.data for record in iter_records(stream)]
+        except (OSError, RecordingError) as error:
+            raise self.fail(step, f"cannot read the recording: {error}") from None
+        self.receive(self.clients[step.session], records)
+
+    def expect(self, step: Expect) -> None:
+        client = self.clients[step.session]
+        expected = self.resolve(step.mirror, text_keys=True)
+        actual = reducers.to_json(client.mirror)
+        differences = compare(expected, actual, strict=step.strict)
+        if differences:
+            count = len(differences)
+            raise self.fail(
+                step,
+                f"the mirror of session {step.session} differs at {count} "
+                f"{'path' if count == 1 else 'paths'}",
+                differences=differences,
+            )
+
+    def expect_events(self, step: ExpectEvents) -> None:
+        client = self.clients[step.session]
+        actual = client.received[client.checked :]
+        client.checked = len(client.received)
+        expected = [self.resolve(event, text_keys=True) for event in step.events]
+        rows = []
+        for position in range(max(len(expected), len(actual))):
+            want = expected[position] if position < len(expected) else None
+            got = actual[position] if position < len(actual) else None
+            same = want is not None and got is not None and not compare(want, got)
+            rows.append((want, got, same))
+        if not all(same for _, _, same in rows):
+            raise self.fail(
+                step,
+                f"session {step.session} received {len(actual)} "
+                f"{'event' if len(actual) == 1 else 'events'} since the last check; "
+                f"the step expects {len(expected)}, and they differ",
+                events=rows,
+            )
+
+
+def _shown(item: Any) -> Any:
+    """What expect_events compares: an event's mapping, or the text of a line that is none."""
+    if not isinstance(item, bytes):
+        return item
+    try:
+        value = json.loads(item)
+    except ValueError:
+        return item.decode("utf-8", "replace")
+    return value if isinstance(value, dict) else item.decode("utf-8", "replace")
+
+
+def _wire(event: Any) -> bytes:
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def run(scenario: Scenario) -> Outcome:
+    """Run a scenario to its end or its first failing step."""
+    return Run(scenario).run()

@@ -1,0 +1,482 @@
+"""The scenario format: what a file may say, checked in full before anything runs.
+
+docs/scenarios.md describes the format for people; this module is its schema. A document
+becomes a :class:`Scenario` holding typed steps, or a :class:`ScenarioFileError` that names the
+file, the line and the key, and says what would be right. Nothing here touches a simulator.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+import reducers
+from eventmirror.events import EVENT_TYPES
+
+from .commands import COMMANDS, SUBSCRIPTIONS
+from .names import NamePass, references
+from .yamlload import LocatedDict, LocatedList, ScenarioFileError, line_of
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+@attrs.frozen
+class Step:
+    """Any step: where it was written and the mapping as written."""
+
+    index: int
+    line: int
+    written: LocatedDict
+
+
+@attrs.frozen
+class Do(Step):
+    command: str
+    actor: str | None
+    arguments: Mapping[str, Any]
+    save: str | None
+    #: The command must be refused with a message containing this text.
+    refused: str | None
+
+
+@attrs.frozen
+class Deliver(Step):
+    session: str
+    #: A mapping (an event, id and time filled in if absent) or a raw line of text.
+    event: Any
+
+
+@attrs.frozen
+class Advance(Step):
+    seconds: int
+
+
+@attrs.frozen
+class Subscribe(Step):
+    session: str
+    kind: str
+    target: Any
+
+
+@attrs.frozen
+class Replay(Step):
+    session: str
+    recording: Path
+
+
+@attrs.frozen
+class Open(Step):
+    session: str
+    user: str
+
+
+@attrs.frozen
+class Expect(Step):
+    session: str
+    mirror: Mapping[str, Any]
+    strict: bool
+
+
+@attrs.frozen
+class ExpectEvents(Step):
+    session: str
+    events: list[Any]
+
+
+@attrs.frozen
+class Scenario:
+    name: str
+    path: str
+    line: int
+    description: str
+    rulings: tuple[str, ...]
+    seed: int
+    start: int | None
+    users: tuple[str, ...]
+    #: session name -> user name, in the order they open
+    sessions: Mapping[str, str]
+    uuids: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+
+#: Step kind -> (keys it must have, keys it may have). The kind key comes first.
+STEP_KEYS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "do": (("do",), ("as", "with", "save", "refused")),
+    "deliver": (("deliver", "to"), ()),
+    "advance": (("advance",), ()),
+    "subscribe": (("subscribe", "session"), ("to",)),
+    "replay": (("replay", "to"), ()),
+    "open": (("open", "user"), ()),
+    "expect": (("expect", "mirror"), ("strict",)),
+    "expect_events": (("expect_events", "events"), ()),
+}
+#: The top-level keys of the mirror's JSON form, which ``expect: mirror:`` checks.
+MIRROR_SECTIONS: tuple[str, ...] = tuple(reducers.to_json(reducers.empty(None)))
+SCENARIO_KEYS = ("name", "users", "steps")
+OPTIONAL_SCENARIO_KEYS = ("description", "rulings", "seed", "start", "sessions", "uuids")
+
+
+class _Checker:
+    """Checks one document, turning it into a Scenario; raises at the first mistake."""
+
+    def __init__(self, path: str, document: Any) -> None:
+        self.path = path
+        self.document = document
+
+    def fail(self, line: int, message: str) -> ScenarioFileError:
+        return ScenarioFileError(self.path, line, message)
+
+    def scenario(self) -> Scenario:
+        doc = self.document
+        if not isinstance(doc, LocatedDict):
+            raise self.fail(
+                line_of(doc, 1),
+                "a scenario is a mapping with name, users and steps (docs/scenarios.md)",
+            )
+        self.keys(doc, "a scenario", SCENARIO_KEYS, OPTIONAL_SCENARIO_KEYS)
+        name = self.text(doc, "name")
+        users = self.names(doc, "users")
+        sessions = self.sessions(doc, users)
+        uuids = self.names(doc, "uuids") if "uuids" in doc else ()
+        for duplicate in sorted(set(users) & set(uuids)):
+            raise self.fail(doc.line_of("uuids"), f"{duplicate!r} is a user already")
+        rulings = self.names(doc, "rulings") if "rulings" in doc else ()
+        seed = self.integer(doc, "seed", minimum=0) if "seed" in doc else 0
+        start = self.start(doc) if "start" in doc else None
+        steps_value = doc["steps"]
+        if not isinstance(steps_value, LocatedList) or not steps_value:
+            raise self.fail(doc.line_of("steps"), "steps is a list with at least one step")
+        names = NamePass(self, users, uuids, sessions)
+        steps = tuple(
+            self.step(index, item, steps_value.line_of(index), names)
+            for index, item in enumerate(steps_value)
+        )
+        return Scenario(
+            name=name,
+            path=self.path,
+            line=doc.line,
+            description=self.text(doc, "description") if "description" in doc else "",
+            rulings=rulings,
+            seed=seed,
+            start=start,
+            users=users,
+            sessions=sessions,
+            uuids=uuids,
+            steps=steps,
+        )
+
+    # -- the parts of a scenario -----------------------------------------------------------
+
+    def keys(
+        self, mapping: LocatedDict, what: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> None:
+        allowed = required + optional
+        for key in mapping:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise self.fail(
+                    mapping.line_of(key),
+                    f"{what} has no key {key!r}{did_you_mean} (it may have: {', '.join(allowed)})",
+                )
+        for key in required:
+            if key not in mapping:
+                raise self.fail(mapping.line, f"{what} needs the key {key!r}")
+
+    def text(self, mapping: LocatedDict, key: str) -> str:
+        value = mapping[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(mapping.line_of(key), f"{key} is a non-empty text, got {value!r}")
+        return value
+
+    def integer(self, mapping: LocatedDict, key: str, *, minimum: int) -> int:
+        value = mapping[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(
+                mapping.line_of(key), f"{key} is a whole number >= {minimum}, got {value!r}"
+            )
+        return value
+
+    def name(self, mapping: LocatedDict, key: str, value: Any = None) -> str:
+        value = mapping[key] if value is None else value
+        if not isinstance(value, str) or not _NAME.match(value):
+            raise self.fail(
+                mapping.line_of(key),
+                f"{value!r} is not a name: names start with a letter or _ and hold letters, "
+                "digits, _, . and -",
+            )
+        return value
+
+    def names(self, mapping: LocatedDict, key: str) -> tuple[str, ...]:
+        value = mapping[key]
+        if not isinstance(value, LocatedList) or not value:
+            raise self.fail(mapping.line_of(key), f"{key} is a list of names, got {value!r}")
+        names = tuple(self.name(mapping, key, item) for item in value)
+        for index, item in enumerate(names):
+            if item in names[:index]:
+                raise self.fail(value.line_of(index), f"{item!r} is listed twice in {key}")
+        return names
+
+    def sessions(self, doc: LocatedDict, users: tuple[str, ...]) -> dict[str, str]:
+        if "sessions" not in doc:
+            return {user: user for user in users}
+        value = doc["sessions"]
+        if not isinstance(value, LocatedDict) or not value:
+            raise self.fail(
+                doc.line_of("sessions"),
+                "sessions maps each session's name to its user, as in: sessions: {ben-phone: ben}",
+            )
+        sessions: dict[str, str] = {}
+        for session, user in value.items():
+            self.name(value, session, session)
+            if user not in users:
+                raise self.fail(
+                    value.line_of(session),
+                    f"session {session!r} belongs to {user!r}, who is not among the users "
+                    f"({', '.join(users)})",
+                )
+            sessions[session] = user
+        return sessions
+
+    def start(self, doc: LocatedDict) -> int:
+        value = doc["start"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if moment.tzinfo is not None:
+                    return int(moment.timestamp())
+        raise self.fail(
+            doc.line_of("start"),
+            f"start is seconds since the epoch or an ISO 8601 time with its zone, as in "
+            f"2026-03-17T08:00:00Z; got {value!r}",
+        )
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def step(self, index: int, item: Any, line: int, names: NamePass) -> Step:
+        if not isinstance(item, LocatedDict):
+            raise self.fail(line, f"step {index + 1} is a mapping, as in: - advance: 60")
+        kinds = [key for key in item if key in STEP_KEYS]
+        if len(kinds) != 1:
+            found = " and ".join(map(repr, kinds)) if kinds else "none"
+            raise self.fail(
+                item.line,
+                f"a step has exactly one of {', '.join(STEP_KEYS)}; this one has {found}",
+            )
+        kind = kinds[0]
+        required, optional = STEP_KEYS[kind]
+        self.keys(item, f"a {kind!r} step", required, optional)
+        names.check_references(item, kind)
+        base: dict[str, Any] = {"index": index, "line": item.line, "written": item}
+        step: Step
+        if kind == "do":
+            step = self.do_step(item, base, names)
+        elif kind == "deliver":
+            step = Deliver(**base, session=names.session(item, "to"), event=item["deliver"])
+            self.deliverable(item)
+        elif kind == "advance":
+            step = Advance(**base, seconds=self.integer(item, "advance", minimum=1))
+        elif kind == "subscribe":
+            step = self.subscribe_step(item, base, names)
+        elif kind == "replay":
+            step = Replay(**base, session=names.session(item, "to"), recording=self.recording(item))
+        elif kind == "open":
+            user = item["user"]
+            if user not in names.users:
+                raise self.fail(item.line_of("user"), f"{user!r} is not among the users")
+            step = Open(**base, session=names.new_session(item, "open", user), user=user)
+        elif kind == "expect":
+            strict = item.get("strict", False)
+            if not isinstance(strict, bool):
+                raise self.fail(item.line_of("strict"), "strict is true or false")
+            mirror = item["mirror"]
+            if not isinstance(mirror, LocatedDict):
+                raise self.fail(item.line_of("mirror"), "mirror is a mapping of mirror sections")
+            for section in mirror:
+                if section not in MIRROR_SECTIONS:
+                    hint = difflib.get_close_matches(str(section), MIRROR_SECTIONS, n=1)
+                    did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                    raise self.fail(
+                        mirror.line_of(section),
+                        f"the mirror has no section {section!r}{did_you_mean} (its sections: "
+                        f"{', '.join(MIRROR_SECTIONS)}; docs/mirror.md)",
+                    )
+            step = Expect(
+                **base, session=names.session(item, "expect"), mirror=mirror, strict=strict
+            )
+        else:
+            events = item["events"]
+            if not isinstance(events, LocatedList) or any(
+                not isinstance(event, LocatedDict) for event in events
+            ):
+                raise self.fail(
+                    item.line_of("events"),
+                    "events is a list of event mappings, as in: [{event: tag_new}]; "
+                    "[] means no events",
+                )
+            for event in events:
+                self.event_name(event)
+            step = ExpectEvents(
+                **base, session=names.session(item, "expect_events"), events=list(events)
+            )
+        return step
+
+    def do_step(self, item: LocatedDict, base: dict[str, Any], names: NamePass) -> Do:
+        command_name = item["do"]
+        command = COMMANDS.get(command_name) if isinstance(command_name, str) else None
+        if command is None:
+            hint = difflib.get_close_matches(str(command_name), COMMANDS, n=3)
+            did_you_mean = f"; did you mean {' or '.join(map(repr, hint))}?" if hint else ""
+            subscribing = (
+                " (subscriptions are their own step: - subscribe: conference)"
+                if str(command_name).endswith((".subscribe", ".enable"))
+                else ""
+            )
+            raise self.fail(
+                item.line_of("do"),
+                f"there is no command {command_name!r}{did_you_mean}{subscribing} "
+                "(docs/scenarios.md lists them)",
+            )
+        arguments = item.get("with", LocatedDict())
+        if not isinstance(arguments, LocatedDict):
+            raise self.fail(item.line_of("with"), "with is a mapping of the command's arguments")
+        parameters = command.parameters
+        actor = item.get("as")
+        if actor is not None:
+            if command.actor is None:
+                raise self.fail(
+                    item.line_of("as"),
+                    f"{command.name} is done by the platform, not by a user: leave out 'as'",
+                )
+            if actor not in names.users:
+                raise self.fail(item.line_of("as"), f"{actor!r} is not among the users")
+        for key in arguments:
+            if command.actor is not None and key == command.actor and actor is not None:
+                raise self.fail(
+                    arguments.line_of(key), f"{key!r} is given by 'as' already; write it once"
+                )
+            if key not in parameters.names and not parameters.open_ended:
+                hint = difflib.get_close_matches(str(key), parameters.names, n=1)
+                did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise self.fail(
+                    arguments.line_of(key),
+                    f"{command.name} has no argument {key!r}{did_you_mean} "
+                    f"(its arguments: {', '.join(parameters.names) or 'none'})",
+                )
+        for key in parameters.required:
+            if key in arguments or (key == command.actor and actor is not None):
+                continue
+            if key == command.actor:
+                raise self.fail(item.line, f"{command.name} is done by a user: add 'as: <user>'")
+            raise self.fail(
+                item.line_of("with"), f"{command.name} needs the argument {key!r} under 'with'"
+            )
+        refused = item.get("refused")
+        if refused is not None and (not isinstance(refused, str) or "save" in item):
+            raise self.fail(
+                item.line_of("refused"),
+                "refused is a text the refusal's message must contain (and a refused command "
+                "saves nothing)",
+            )
+        save = names.save(item) if "save" in item else None
+        return Do(
+            **base,
+            command=command.name,
+            actor=actor,
+            arguments=arguments,
+            save=save,
+            refused=refused,
+        )
+
+    def subscribe_step(self, item: LocatedDict, base: dict[str, Any], names: NamePass) -> Subscribe:
+        kind = item["subscribe"]
+        if kind not in SUBSCRIPTIONS:
+            raise self.fail(
+                item.line_of("subscribe"),
+                f"one subscribes to {', '.join(SUBSCRIPTIONS)}; not to {kind!r}",
+            )
+        if (kind == "calls") == ("to" in item):
+            needs = "takes no 'to'" if kind == "calls" else "needs 'to: $<name>'"
+            raise self.fail(item.line, f"subscribe: {kind} {needs}")
+        return Subscribe(
+            **base, session=names.session(item, "session"), kind=kind, target=item.get("to")
+        )
+
+    def deliverable(self, item: LocatedDict) -> None:
+        event = item["deliver"]
+        if isinstance(event, LocatedDict):
+            self.event_name(event)
+        elif not isinstance(event, str):
+            raise self.fail(
+                item.line_of("deliver"),
+                "deliver takes an event mapping, or a text delivered as a raw line",
+            )
+
+    def event_name(self, event: LocatedDict) -> None:
+        name = event.get("event")
+        if isinstance(name, str) and name not in EVENT_TYPES:
+            hint = difflib.get_close_matches(name, EVENT_TYPES, n=1)
+            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            # Unknown types are legal on the wire (a newer server), so only a near miss is
+            # flagged: that is a typo, not a test of unknown types.
+            if hint:
+                raise self.fail(
+                    event.line_of("event"), f"there is no event type {name!r}{did_you_mean}"
+                )
+
+    def recording(self, item: LocatedDict) -> Path:
+        value = item["replay"]
+        if not isinstance(value, str) or not value:
+            raise self.fail(item.line_of("replay"), "replay takes the recording's path")
+        path = Path(self.path).parent / value
+        if not path.is_file():
+            raise self.fail(
+                item.line_of("replay"),
+                f"there is no recording {value!r} (paths are relative to the scenario file)",
+            )
+        return path
+
+
+def parse(documents: list[Any], path: str) -> list[Scenario]:
+    """The scenarios in a loaded file, each checked in full; scenario names are unique."""
+    scenarios = [_Checker(path, document).scenario() for document in documents if document]
+    seen: dict[str, int] = {}
+    for scenario in scenarios:
+        if scenario.name in seen:
+            raise ScenarioFileError(
+                path,
+                scenario.line,
+                f"two scenarios are named {scenario.name!r} (the other is on line "
+                f"{seen[scenario.name]})",
+            )
+        seen[scenario.name] = scenario.line
+    if not scenarios:
+        raise ScenarioFileError(path, None, "the file holds no scenario")
+    return scenarios
+
+
+__all__ = [
+    "Advance",
+    "Deliver",
+    "Do",
+    "Expect",
+    "ExpectEvents",
+    "Open",
+    "Replay",
+    "Scenario",
+    "Step",
+    "Subscribe",
+    "parse",
+    "references",
+]
