@@ -73,6 +73,8 @@ class Outcome:
     names: Mapping[str, str]
     #: Event types the simulator produced in this run (raw deliveries not counted).
     produced: frozenset[str]
+    #: Of those, the ones produced before a mirror check (an ``expect`` step) that passed.
+    checked: frozenset[str]
     #: How many steps ran (the failing one included).
     steps_run: int
 
@@ -97,13 +99,22 @@ class Run:
             self.world = World(seed=scenario.seed, start=scenario.start)
         self.names: dict[str, str] = {}
         for user in scenario.users:
-            self.names[user] = self.world.add_user(user)
+            self.names[user] = self.add_user(user, scenario.user_uuids.get(user))
         for name in scenario.uuids:
             self.names[name] = self.world.new_uuid()
         self.clients: dict[str, Client] = {}
         for session, user in scenario.sessions.items():
             self.open(session, user)
         self.produced: set[str] = set()
+
+    def add_user(self, name: str, uuid: str | None) -> str:
+        if uuid is None:
+            return self.world.add_user(name)
+        # World.add_user always mints the UUID; a user the file gives one is registered the
+        # same way under hers, so a replayed recording's own user is the session's ``me``.
+        self.world.users[name] = uuid
+        self.world.names[uuid] = name
+        return uuid
 
     def open(self, name: str, user: str) -> None:
         session = self.world.open_session(user)
@@ -112,15 +123,23 @@ class Run:
     def run(self) -> Outcome:
         steps_run = 0
         failure = None
+        checked: set[str] = set()
         try:
             for step in self.scenario.steps:
                 steps_run += 1
                 self.step(step)
                 self.sync()
+                if isinstance(step, Expect):
+                    checked |= self.produced
         except _StepFailed as failed:
             failure = failed.failure
         return Outcome(
-            self.scenario, failure, dict(self.names), frozenset(self.produced), steps_run
+            self.scenario,
+            failure,
+            dict(self.names),
+            frozenset(self.produced),
+            frozenset(checked),
+            steps_run,
         )
 
     def resolve(self, value: Any, *, text_keys: bool = False) -> Any:

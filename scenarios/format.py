@@ -20,10 +20,12 @@ import reducers
 from eventmirror.events import EVENT_TYPES
 
 from .commands import COMMANDS, SUBSCRIPTIONS
+from .matching import ABSENT, ANY, Regex, Unordered
 from .names import NamePass, references
 from .yamlload import LocatedDict, LocatedList, ScenarioFileError, line_of
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 
 
 @attrs.frozen
@@ -103,6 +105,8 @@ class Scenario:
     sessions: Mapping[str, str]
     uuids: tuple[str, ...]
     steps: tuple[Step, ...]
+    #: user name -> the UUID the file gives her (``users:`` as a mapping); others are minted
+    user_uuids: Mapping[str, str] = attrs.field(factory=dict)
 
 
 #: Step kind -> (keys it must have, keys it may have). The kind key comes first.
@@ -141,7 +145,7 @@ class _Checker:
             )
         self.keys(doc, "a scenario", SCENARIO_KEYS, OPTIONAL_SCENARIO_KEYS)
         name = self.text(doc, "name")
-        users = self.names(doc, "users")
+        users, user_uuids = self.users(doc)
         sessions = self.sessions(doc, users)
         uuids = self.names(doc, "uuids") if "uuids" in doc else ()
         for duplicate in sorted(set(users) & set(uuids)):
@@ -169,6 +173,7 @@ class _Checker:
             sessions=sessions,
             uuids=uuids,
             steps=steps,
+            user_uuids=user_uuids,
         )
 
     # -- the parts of a scenario -----------------------------------------------------------
@@ -222,6 +227,33 @@ class _Checker:
             if item in names[:index]:
                 raise self.fail(value.line_of(index), f"{item!r} is listed twice in {key}")
         return names
+
+    def users(self, doc: LocatedDict) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The user names, and the UUIDs of users given one: ``users: {me: <UUID>}`` lets a
+        scenario act as a real user, such as the user of a recording it replays."""
+        value = doc["users"]
+        if not isinstance(value, LocatedDict):
+            return self.names(doc, "users"), {}
+        if not value:
+            raise self.fail(
+                doc.line_of("users"),
+                "users is a list of names, or a mapping of names to UUIDs as in: "
+                "users: {anna: 0f6bd8a3-6c2e-4d3b-9a51-7e2c94b1d5f0}",
+            )
+        user_uuids: dict[str, str] = {}
+        for name, uuid in value.items():
+            self.name(value, name, name)
+            if not isinstance(uuid, str) or not _UUID.match(uuid):
+                raise self.fail(
+                    value.line_of(name),
+                    f"user {name!r} is given {uuid!r}, which is not a UUID "
+                    "(as in 0f6bd8a3-6c2e-4d3b-9a51-7e2c94b1d5f0)",
+                )
+            for other, taken in user_uuids.items():
+                if taken.lower() == uuid.lower():
+                    raise self.fail(value.line_of(name), f"{other!r} has the UUID {uuid} already")
+            user_uuids[name] = uuid
+        return tuple(user_uuids), user_uuids
 
     def sessions(self, doc: LocatedDict, users: tuple[str, ...]) -> dict[str, str]:
         if "sessions" not in doc:
@@ -318,15 +350,17 @@ class _Checker:
         else:
             events = item["events"]
             if not isinstance(events, LocatedList) or any(
-                not isinstance(event, LocatedDict) for event in events
+                not isinstance(event, LocatedDict | str | Regex) and event is not ANY
+                for event in events
             ):
                 raise self.fail(
                     item.line_of("events"),
-                    "events is a list of event mappings, as in: [{event: tag_new}]; "
-                    "[] means no events",
+                    "events is a list of event mappings, as in: [{event: tag_new}] ([] means "
+                    "no events); a raw line that is no event is matched by its text or !regex",
                 )
             for event in events:
-                self.event_name(event)
+                if isinstance(event, LocatedDict):
+                    self.event_name(event)
             step = ExpectEvents(
                 **base, session=names.session(item, "expect_events"), events=list(events)
             )
@@ -351,6 +385,12 @@ class _Checker:
         arguments = item.get("with", LocatedDict())
         if not isinstance(arguments, LocatedDict):
             raise self.fail(item.line_of("with"), "with is a mapping of the command's arguments")
+        if _holds_matcher(arguments):
+            raise self.fail(
+                item.line_of("with"),
+                "a command's arguments are plain data: matchers (!any, !absent, !regex, "
+                "!unordered) belong in expect steps",
+            )
         parameters = command.parameters
         actor = item.get("as")
         if actor is not None:
@@ -417,6 +457,12 @@ class _Checker:
         event = item["deliver"]
         if isinstance(event, LocatedDict):
             self.event_name(event)
+            if _holds_matcher(event):
+                raise self.fail(
+                    item.line_of("deliver"),
+                    "a delivered event is plain data: matchers (!any, !absent, !regex, "
+                    "!unordered) belong in expect steps",
+                )
         elif not isinstance(event, str):
             raise self.fail(
                 item.line_of("deliver"),
@@ -446,6 +492,14 @@ class _Checker:
                 f"there is no recording {value!r} (paths are relative to the scenario file)",
             )
         return path
+
+
+def _holds_matcher(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_holds_matcher(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_matcher(item) for item in value)
+    return isinstance(value, Regex | Unordered) or value is ANY or value is ABSENT
 
 
 def parse(documents: list[Any], path: str) -> list[Scenario]:

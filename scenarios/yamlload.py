@@ -169,6 +169,16 @@ _Loader.add_constructor("!unordered", _construct_unordered)
 _Loader.add_multi_constructor("", _unknown_tag)
 
 
+# SafeLoader's types beyond JSON's (bytes, sets, ordered pairs, datetimes) have no place in a
+# mirror or an event, and would only fail later with a worse message.
+def _not_json(loader: _Loader, node: yaml.Node) -> object:
+    return _unknown_tag(loader, "", node)
+
+
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _not_json)
+
+
 class _Refused(Exception):
     """Raised inside construction; turned into a ScenarioFileError with the path."""
 
@@ -239,9 +249,10 @@ def load_documents(
             raise ScenarioFileError(
                 path, None, f"the file is not UTF-8 text (byte {error.start})"
             ) from None
-    loader = _Loader(text)
     documents: list[Any] = []
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         while loader.check_node():
             node = loader.get_node()
             assert node is not None  # check_node() said there is one
@@ -259,12 +270,17 @@ def load_documents(
         line = None if mark is None else int(mark.line) + 1
         problem = " ".join(filter(None, [error.context, error.problem]))
         raise ScenarioFileError(path, line, f"this is not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as error:
+        raise ScenarioFileError(
+            path, None, f"this is not valid YAML: character {error.character:#x} is not allowed"
+        ) from None
     except yaml.YAMLError as error:
         raise ScenarioFileError(path, None, f"this is not valid YAML: {error}") from None
     except RecursionError:
         raise ScenarioFileError(path, None, "the file nests values too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return documents
 
 
