@@ -25,7 +25,7 @@ from .names import NamePass, references
 from .yamlload import LocatedDict, LocatedList, ScenarioFileError, line_of
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 
 
 @attrs.frozen
@@ -64,6 +64,7 @@ class Subscribe(Step):
     session: str
     kind: str
     target: Any
+    refused: str | None
 
 
 @attrs.frozen
@@ -114,7 +115,7 @@ STEP_KEYS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "do": (("do",), ("as", "with", "save", "refused")),
     "deliver": (("deliver", "to"), ()),
     "advance": (("advance",), ()),
-    "subscribe": (("subscribe", "session"), ("to",)),
+    "subscribe": (("subscribe", "session"), ("to", "refused")),
     "replay": (("replay", "to"), ()),
     "open": (("open", "user"), ()),
     "expect": (("expect", "mirror"), ("strict",)),
@@ -243,7 +244,7 @@ class _Checker:
         user_uuids: dict[str, str] = {}
         for name, uuid in value.items():
             self.name(value, name, name)
-            if not isinstance(uuid, str) or not _UUID.match(uuid):
+            if not isinstance(uuid, str) or not UUID_PATTERN.match(uuid):
                 raise self.fail(
                     value.line_of(name),
                     f"user {name!r} is given {uuid!r}, which is not a UUID "
@@ -449,8 +450,15 @@ class _Checker:
         if (kind == "calls") == ("to" in item):
             needs = "takes no 'to'" if kind == "calls" else "needs 'to: $<name>'"
             raise self.fail(item.line, f"subscribe: {kind} {needs}")
+        refused = item.get("refused")
+        if refused is not None and not isinstance(refused, str):
+            raise self.fail(item.line_of("refused"), "refused is a text the refusal must contain")
         return Subscribe(
-            **base, session=names.session(item, "session"), kind=kind, target=item.get("to")
+            **base,
+            session=names.session(item, "session"),
+            kind=kind,
+            target=item.get("to"),
+            refused=refused,
         )
 
     def deliverable(self, item: LocatedDict) -> None:

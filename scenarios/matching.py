@@ -4,7 +4,7 @@ An expectation is plain data plus four matchers, written in YAML as tags:
 
 =============== =======================================================================
 ``!any``        the value must be present; anything matches
-``!absent``     the key must not be there
+``!absent``     the key must not be there (or be null: absent and null are the same)
 ``!regex P``    a text in which the regular expression ``P`` is found (``^…$`` to anchor)
 ``!unordered``  a list with these items in any order
 =============== =======================================================================
@@ -106,7 +106,9 @@ def compare(
     if expected is ANY:
         return [] if actual is not MISSING else [Difference(path, expected, actual)]
     if expected is ABSENT:
-        return [] if actual is MISSING else [Difference(path, expected, actual)]
+        # The mirror's form writes some optional fields as null; absent and null are the same
+        # (docs/mirror.md).
+        return [] if actual is MISSING or actual is None else [Difference(path, expected, actual)]
     if actual is MISSING:
         return [Difference(path, expected, actual)]
     if isinstance(expected, Regex):

@@ -12,13 +12,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .matching import Regex, Unordered
+from .matching import Unordered
 from .yamlload import LocatedDict, LocatedList, ScenarioFileError
 
 if TYPE_CHECKING:
     from .format import _Checker
 
-_REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_.-]*)$")
+# A $ starts an escaped dollar ($$), a name, or (nothing valid) a mistake. A name ends with a
+# letter, digit or _, so "$anna." in a sentence refers to anna.
+_TOKEN = re.compile(r"\$(\$|[A-Za-z_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|)")
 
 #: Where each step kind may hold references (besides its session names).
 _REFERENCING_KEYS: Mapping[str, tuple[str, ...]] = {
@@ -30,23 +32,34 @@ _REFERENCING_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def reference(text: str) -> str | None:
-    """The name ``text`` refers to, or None for a plain text (including ``$$…``)."""
-    if not text.startswith("$") or text.startswith("$$"):
-        return None
-    match = _REFERENCE.match(text)
-    if match is None:
-        raise ValueError(
-            f"{text!r} starts with $ but is not a name; write $$ for a text that starts with $"
-        )
-    return match.group(1)
+def names_in(text: str) -> list[str]:
+    """The names ``text`` refers to; raises ValueError for a $ that starts no name."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(1)
+        if not token:
+            raise ValueError(f"{text!r} has a $ that starts no name; write $$ for a dollar sign")
+        if token != "$":
+            found.append(token)
+    return found
+
+
+def _substitute(text: str, table: Mapping[str, str]) -> str:
+    def replacement(match: re.Match[str]) -> str:
+        token = match.group(1)
+        if token == "$":
+            return "$"
+        # Unknown names and stray dollars survive only outside the checked keys (a refusal's
+        # text, a scenario's name), which are shown, never matched against a UUID.
+        return table.get(token, match.group(0))
+
+    return _TOKEN.sub(replacement, text) if "$" in text else text
 
 
 def references(value: Any, line: int) -> Iterator[tuple[str, int]]:
     """Every (name, line) referred to anywhere in a value, keys included."""
     if isinstance(value, str):
-        name = reference(value)
-        if name is not None:
+        for name in names_in(value):
             yield name, line
     elif isinstance(value, Mapping):
         for key, item in value.items():
@@ -66,10 +79,7 @@ def resolve(value: Any, table: Mapping[str, str], *, text_keys: bool = False) ->
     ``text_keys`` turns number keys into text, as JSON (and so the mirror's form) has them.
     """
     if isinstance(value, str):
-        name = reference(value)
-        if name is not None:
-            return table[name]
-        return value[1:] if value.startswith("$$") else value
+        return _substitute(value, table)
     if isinstance(value, Mapping):
         resolved: dict[Any, Any] = {}
         for key, item in value.items():
@@ -82,24 +92,39 @@ def resolve(value: Any, table: Mapping[str, str], *, text_keys: bool = False) ->
         return [resolve(item, table, text_keys=text_keys) for item in value]
     if isinstance(value, Unordered):
         return Unordered([resolve(item, table, text_keys=text_keys) for item in value.items])
-    if isinstance(value, Regex):
-        return value
     return value
+
+
+class Symbolic:
+    """Shows values in a scenario's terms: every known UUID as ``$name``, other ``$`` as ``$$``."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names_of = {uuid: name for name, uuid in sorted(names.items())}
+        # Longest first, so a UUID that contains another is replaced whole.
+        ordered = sorted(self.names_of, key=lambda uuid: (-len(uuid), uuid))
+        self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def text(self, text: str) -> str:
+        text = text.replace("$", "$$")
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda match: f"${self.names_of[match.group(0)]}", text)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {self(key): self(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self(item) for item in value]
+        if isinstance(value, Unordered):
+            return Unordered([self(item) for item in value.items])
+        return value
 
 
 def symbolic(value: Any, names_of: Mapping[str, str]) -> Any:
-    """Plain data with every known UUID shown as ``$name``; other ``$`` texts escaped."""
-    if isinstance(value, str):
-        if value in names_of:
-            return f"${names_of[value]}"
-        return f"${value}" if value.startswith("$") else value
-    if isinstance(value, Mapping):
-        return {symbolic(k, names_of): symbolic(v, names_of) for k, v in value.items()}
-    if isinstance(value, list):
-        return [symbolic(item, names_of) for item in value]
-    if isinstance(value, Unordered):
-        return Unordered([symbolic(item, names_of) for item in value.items])
-    return value
+    """``value`` with the UUIDs in ``names_of`` (UUID -> name) shown as ``$name``."""
+    return Symbolic({name: uuid for uuid, name in names_of.items()})(value)
 
 
 class NamePass:

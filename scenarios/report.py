@@ -14,7 +14,7 @@ from typing import Any
 
 from .engine import Outcome
 from .matching import MISSING, Difference, Regex, Unordered, _Marker
-from .names import symbolic
+from .names import Symbolic
 
 _PLAIN = re.compile(r"^[A-Za-z_$/][A-Za-z0-9_ $./@:+-]*$")
 _NOT_PLAIN = {"true", "false", "null", "True", "False", "Null", "NULL", "TRUE", "FALSE", "~"}
@@ -59,12 +59,12 @@ def render_outcome(outcome: Outcome) -> str:
     if failure is None:
         return ""
     scenario = outcome.scenario
-    names_of = {uuid: name for name, uuid in sorted(outcome.names.items())}
+    names_of = Symbolic(outcome.names)
     step = failure.step
     lines = [
         f"{scenario.path}:{step.line}: scenario {scenario.name!r}, "
         f"step {step.index + 1} ({_kind(step.written)}) failed",
-        f"  {failure.headline}",
+        f"  {names_of.text(failure.headline).replace('$$', '$')}",
         f"  as written:  {flow(step.written)}",
     ]
     resolved = flow(failure.resolved)
@@ -84,10 +84,10 @@ def _kind(written: Mapping[str, Any]) -> str:
     return f"{kind}: {flow(written[kind])}"
 
 
-def _differences(differences: Sequence[Difference], names_of: Mapping[str, str]) -> list[str]:
+def _differences(differences: Sequence[Difference], names_of: Symbolic) -> list[str]:
     lines = ["  differences (UUIDs shown by their $names):"]
     for difference in differences:
-        path = path_text([symbolic(part, names_of) for part in difference.path])
+        path = path_text([names_of(part) for part in difference.path])
         expected = _value(difference.expected, names_of)
         actual = _value(difference.actual, names_of)
         note = f"  ({difference.note})" if difference.note else ""
@@ -99,17 +99,17 @@ def _differences(differences: Sequence[Difference], names_of: Mapping[str, str])
     return lines
 
 
-def _value(value: Any, names_of: Mapping[str, str]) -> str:
+def _value(value: Any, names_of: Symbolic) -> str:
     if value is MISSING:
         return "(not there)"
-    return flow(symbolic(value, names_of))
+    return flow(names_of(value))
 
 
-def _event_table(rows: Sequence[tuple[Any, Any, bool]], names_of: Mapping[str, str]) -> list[str]:
+def _event_table(rows: Sequence[tuple[Any, Any, bool]], names_of: Symbolic) -> list[str]:
     """Expected | actual, one event a row; rows that differ are marked with X."""
     cells = []
     for expected, actual, same in rows:
-        left = "(nothing)" if expected is None else flow(symbolic(expected, names_of))
+        left = "(nothing)" if expected is None else flow(names_of(expected))
         right = "(nothing)" if actual is None else _actual_cell(expected, actual, same, names_of)
         cells.append((left, right, same))
     width = min(_CELL, max(len("expected"), *(len(left) for left, _, _ in cells)))
@@ -120,11 +120,11 @@ def _event_table(rows: Sequence[tuple[Any, Any, bool]], names_of: Mapping[str, s
     return lines
 
 
-def _actual_cell(expected: Any, actual: Any, same: bool, names_of: Mapping[str, str]) -> str:
+def _actual_cell(expected: Any, actual: Any, same: bool, names_of: Symbolic) -> str:
     if not isinstance(actual, Mapping):
         return f"(not an event) {flow(actual)}"
     if same and isinstance(expected, Mapping):
         # A matching row shows what the expectation looked at, so the table stays readable.
         keys = ["id", "event", *(key for key in expected if key not in ("id", "event"))]
         actual = {key: actual[key] for key in keys if key in actual}
-    return flow(symbolic(actual, names_of))
+    return flow(names_of(actual))

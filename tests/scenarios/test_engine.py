@@ -172,3 +172,17 @@ def test_the_same_scenario_gives_the_same_uuids_and_report_every_time() -> None:
     assert first.names == second.names
     assert scenarios.render_outcome(first) == scenarios.render_outcome(second)
     assert outcome(steps, head=HEAD.replace("steps:", "seed: 1\nsteps:")).names != first.names
+
+
+def test_names_inside_a_text_resolve_and_show_by_name() -> None:
+    invite = "  - do: user.invite\n    as: anna\n    with: {user: ben}\n"
+    passes(invite + "  - expect: anna\n    mirror: {invitations: {$anna -> $ben: !any }}\n")
+    text = report(invite + "  - expect: anna\n    mirror: {invitations: {$ben -> $anna: !any }}\n")
+    assert "invitations.$ben -> $anna" in text
+
+
+def test_a_dollar_sign_is_written_twice() -> None:
+    passes(
+        "  - do: tags.create\n    as: anna\n    with: {label: costs $$5}\n    save: t\n"
+        + "  - expect: anna\n    mirror: {tags: {$t: {label: costs $$5}}}\n"
+    )
