@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite the recordings already in DIR"
     )
     simulate.set_defaults(run=run_simulate)
+    from scenarios.cli import add_commands  # run, scenario-from
+
+    add_commands(commands)
     return parser
 
 

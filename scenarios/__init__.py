@@ -3,26 +3,54 @@
 A scenario file (``*.scenario.yaml``, docs/scenarios.md) holds one or more YAML documents,
 each a scenario. :func:`load` reads and checks a file in full before anything runs;
 :func:`run` runs one scenario; :func:`render_outcome` explains a failure.
+
+The names are imported on first use, so ``eventmirror --help`` (which builds the scenario
+subcommands from this package) does not pay for the simulator and the reducers.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .engine import Failure, Outcome, run
-from .format import Scenario, parse
-from .report import render_outcome
-from .yamlload import MAX_BYTES, ScenarioFileError, load_documents, load_file
+if TYPE_CHECKING:
+    from .engine import Failure, Outcome, run
+    from .format import Scenario
+    from .report import render_outcome
+    from .yamlload import ScenarioFileError
+
+_LAZY = {
+    "Failure": "engine",
+    "Outcome": "engine",
+    "run": "engine",
+    "Scenario": "format",
+    "render_outcome": "report",
+    "ScenarioFileError": "yamlload",
+}
 
 
-def load(path: str | Path, *, max_bytes: int = MAX_BYTES) -> list[Scenario]:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load(path: str | Path, *, max_bytes: int | None = None) -> list[Scenario]:
     """The scenarios in a file, checked; raises :class:`ScenarioFileError` with the line."""
+    from .format import parse
+    from .yamlload import MAX_BYTES, load_file
+
     path = Path(path)
-    return parse(load_file(path, max_bytes=max_bytes), str(path))
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    return parse(load_file(path, max_bytes=limit), str(path))
 
 
 def loads(text: str | bytes, path: str = "<text>") -> list[Scenario]:
     """The scenarios in a text, as :func:`load` reads a file."""
+    from .format import parse
+    from .yamlload import load_documents
+
     return parse(load_documents(text, path), path)
 
 

@@ -102,7 +102,13 @@ class Symbolic:
         self.names_of = {uuid: name for name, uuid in sorted(names.items())}
         # Longest first, so a UUID that contains another is replaced whole.
         ordered = sorted(self.names_of, key=lambda uuid: (-len(uuid), uuid))
-        self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # A UUID followed by what would extend the name ("<uuid>.pdf" read as $anna.pdf) is
+        # left as it is, so what a report shows can be pasted back into a file.
+        self.pattern = (
+            re.compile(f"(?:{'|'.join(map(re.escape, ordered))})(?![A-Za-z0-9_.-]*[A-Za-z0-9_])")
+            if ordered
+            else None
+        )
 
     def text(self, text: str) -> str:
         text = text.replace("$", "$$")

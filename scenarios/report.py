@@ -19,6 +19,7 @@ from .names import Symbolic
 _PLAIN = re.compile(r"^[A-Za-z_$/][A-Za-z0-9_ $./@:+-]*$")
 _NOT_PLAIN = {"true", "false", "null", "True", "False", "Null", "NULL", "TRUE", "FALSE", "~"}
 _CELL = 64
+_STEP_SHOWN = 600
 
 
 def flow(value: Any) -> str:
@@ -65,16 +66,23 @@ def render_outcome(outcome: Outcome) -> str:
         f"{scenario.path}:{step.line}: scenario {scenario.name!r}, "
         f"step {step.index + 1} ({_kind(step.written)}) failed",
         f"  {names_of.text(failure.headline).replace('$$', '$')}",
-        f"  as written:  {flow(step.written)}",
+        f"  as written:  {_shortened(flow(step.written))}",
     ]
     resolved = flow(failure.resolved)
     if resolved != flow(step.written):
-        lines.append(f"  as resolved: {resolved}")
+        lines.append(f"  as resolved: {_shortened(resolved)}")
     if failure.differences:
         lines += _differences(failure.differences, names_of)
     if failure.events is not None:
         lines += _event_table(failure.events, names_of)
     return "\n".join(lines) + "\n"
+
+
+def _shortened(text: str) -> str:
+    # A pinned whole mirror is tens of kilobytes; the differences below say what matters.
+    if len(text) <= _STEP_SHOWN:
+        return text
+    return f"{text[:_STEP_SHOWN]}… ({len(text) - _STEP_SHOWN:,} more characters)"
 
 
 def _kind(written: Mapping[str, Any]) -> str:

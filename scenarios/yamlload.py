@@ -31,7 +31,7 @@ import yaml
 from .matching import ABSENT, ANY, Regex, Unordered
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_VALUES = 200_000
+MAX_VALUES = 1_000_000
 
 
 class ScenarioFileError(ValueError):
@@ -259,8 +259,9 @@ def load_documents(
             if _expanded_size(node, max_values) > max_values:
                 raise _Refused(
                     _line(node),
-                    f"this document expands to more than {max_values:,} values through its "
-                    "aliases (*name); write the values out or use fewer aliases",
+                    f"this document stands for more than {max_values:,} values, counting "
+                    "each alias (*name) as the values it repeats; split the file, or use "
+                    "fewer aliases",
                 )
             documents.append(loader.construct_document(node))
     except _Refused as refused:

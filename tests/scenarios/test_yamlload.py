@@ -50,7 +50,7 @@ def test_a_billion_laughs_file_fails_fast_with_a_clear_message() -> None:
     error = refusal("\n".join(lines) + "\n")
     # 9**10 values if expanded; measured without expanding, so it is refused at once.
     assert time.process_time() - started < 5
-    assert "expands to more than 200,000 values" in error.message
+    assert "stands for more than 1,000,000 values" in error.message
     assert error.line == 1
 
 
@@ -98,7 +98,7 @@ def test_not_utf8_is_a_clear_error() -> None:
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     error = refusal("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nests values too deeply" in error.message or "expands" in error.message
+    assert "nests values too deeply" in error.message
 
 
 def test_only_true_and_false_are_booleans_and_dates_stay_text() -> None:
