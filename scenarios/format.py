@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -185,8 +185,7 @@ class _Checker:
         allowed = required + optional
         for key in mapping:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                did_you_mean = _did_you_mean(str(key), allowed)
                 raise self.fail(
                     mapping.line_of(key),
                     f"{what} has no key {key!r}{did_you_mean} (it may have: {', '.join(allowed)})",
@@ -338,8 +337,7 @@ class _Checker:
                 raise self.fail(item.line_of("mirror"), "mirror is a mapping of mirror sections")
             for section in mirror:
                 if section not in MIRROR_SECTIONS:
-                    hint = difflib.get_close_matches(str(section), MIRROR_SECTIONS, n=1)
-                    did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                    did_you_mean = _did_you_mean(str(section), MIRROR_SECTIONS)
                     raise self.fail(
                         mirror.line_of(section),
                         f"the mirror has no section {section!r}{did_you_mean} (its sections: "
@@ -371,8 +369,7 @@ class _Checker:
         command_name = item["do"]
         command = COMMANDS.get(command_name) if isinstance(command_name, str) else None
         if command is None:
-            hint = difflib.get_close_matches(str(command_name), COMMANDS, n=3)
-            did_you_mean = f"; did you mean {' or '.join(map(repr, hint))}?" if hint else ""
+            did_you_mean = _did_you_mean(str(command_name), COMMANDS, n=3)
             subscribing = (
                 " (subscriptions are their own step: - subscribe: conference)"
                 if str(command_name).endswith((".subscribe", ".enable"))
@@ -408,8 +405,7 @@ class _Checker:
                     arguments.line_of(key), f"{key!r} is given by 'as' already; write it once"
                 )
             if key not in parameters.names and not parameters.open_ended:
-                hint = difflib.get_close_matches(str(key), parameters.names, n=1)
-                did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                did_you_mean = _did_you_mean(str(key), parameters.names)
                 raise self.fail(
                     arguments.line_of(key),
                     f"{command.name} has no argument {key!r}{did_you_mean} "
@@ -480,11 +476,10 @@ class _Checker:
     def event_name(self, event: LocatedDict) -> None:
         name = event.get("event")
         if isinstance(name, str) and name not in EVENT_TYPES:
-            hint = difflib.get_close_matches(name, EVENT_TYPES, n=1)
-            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            did_you_mean = _did_you_mean(name, EVENT_TYPES)
             # Unknown types are legal on the wire (a newer server), so only a near miss is
             # flagged: that is a typo, not a test of unknown types.
-            if hint:
+            if did_you_mean:
                 raise self.fail(
                     event.line_of("event"), f"there is no event type {name!r}{did_you_mean}"
                 )
@@ -500,6 +495,12 @@ class _Checker:
                 f"there is no recording {value!r} (paths are relative to the scenario file)",
             )
         return path
+
+
+def _did_you_mean(word: str, options: Iterable[str], n: int = 1) -> str:
+    """ "; did you mean 'x'?" for the closest options, or nothing if none is close."""
+    hints = difflib.get_close_matches(word, list(options), n=n)
+    return f"; did you mean {' or '.join(map(repr, hints))}?" if hints else ""
 
 
 def _holds_matcher(value: Any) -> bool:

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from .samples import PASSING as TWO
+
 pytest_plugins = ["pytester"]
 
-TWO = """\
-name: anna sees her own tag
-users: [anna]
-steps:
-  - do: tags.create
-    as: anna
-    with: {label: Projects, policy: {}}
-    save: projects
-  - expect: anna
-    mirror:
-      tags: {$projects: {label: Projects}}
----
-name: ben sees nothing of it
-users: [anna, ben]
-steps:
-  - do: tags.create
-    as: anna
-    with: {label: Projects, policy: {}}
-  - expect_events: ben
-    events: []
-"""
 
 FAILING = """\
 name: ben is told of a tag he is not in

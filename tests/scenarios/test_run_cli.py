@@ -16,29 +16,7 @@ import scenarios
 from eventmirror.cli import main
 from scenarios.cli import library
 
-PASSING = """\
-name: anna sees her own tag
-users: [anna]
-steps:
-  - do: tags.create
-    as: anna
-    with: {label: Projects, policy: {}}
-    save: projects
-  - expect: anna
-    mirror:
-      tags: {$projects: {label: Projects}}
----
-name: ben sees nothing of it
-users: [anna, ben]
-steps:
-  - do: tags.create
-    as: anna
-    with: {label: Projects, policy: {}}
-    save: projects
-  - expect: ben
-    mirror:
-      tags: {$projects: !absent }
-"""
+from .samples import PASSING
 
 FAILING = """\
 name: a label that is not what was created
