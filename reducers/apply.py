@@ -22,8 +22,9 @@ from eventmirror.codec import UnknownEvent, decode, decode_object
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
 
+from ._draft import drafted, settle
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
-from ._state import replace
+from ._state import Changes, replace
 from .mirror import KEEP, Anomaly, AnomalyKind, Gap, Health, Mirror, Reset, TimeJump, empty
 
 _set = msgspec.structs.force_setattr
@@ -57,7 +58,7 @@ def apply(
             reduce = REDUCERS.get(type(event))  # type: ignore[arg-type]
         if reduce is None:
             assert isinstance(event, UnknownEvent)
-            return _unknown(mirror, event)
+            return _unknown(mirror, event, strict)
     assert isinstance(event, Event)
     last_id, now, time = mirror.last_id, mirror.now, event.time
     # The common case, kept cheap: the next id, and time not going backwards.
@@ -159,13 +160,17 @@ def fold(
 ) -> Mirror:
     """Fold a whole stream into a mirror (a new one for user ``me`` unless one is given).
 
-    The same as :func:`apply` on each event in turn. The common case — a line that decodes,
-    the next id, time not going backwards, no timer due — is inlined here, since a
-    per-event function call and its lookups are a fifth of a replay's cost; everything else
-    goes through :func:`apply`.
+    The same as :func:`apply` on each event in turn. The common case (a line that decodes,
+    the next id, time not going backwards) is inlined here, since a per-event function call
+    and its lookups are a fifth of a replay's cost; everything else goes through
+    :func:`apply`. Between two events nobody but this loop holds the mirror, so it is updated
+    in place, and the slices it keeps changing are edited as drafts (:mod:`reducers._draft`),
+    made persistent again before :func:`apply` or the caller sees the mirror.
     """
+    given = mirror
     current = mirror if mirror is not None else empty(me)
-    reducer_of, copy, assign = REDUCERS.get, _shallow_copy, _set
+    drafts: set[str] = set()
+    reducer_of, assign = REDUCERS.get, _set
     with collector_paused():
         for item in events:
             event: Any = item
@@ -173,33 +178,69 @@ def fold(
                 try:
                     event = decode(item)
                 except EventError:
+                    settle(current, drafts)
                     current = apply(current, item, strict=strict)
                     continue
             reduce = reducer_of(type(event))
             last_id, now = current.last_id, current.now
             if (
-                reduce is None
+                reduce is None  # also any input that is not a decoded event (a dict, text)
                 or last_id is None
                 or event.id != last_id + 1
                 or now is None
                 or event.time < now
-                or current.timers.next_due <= event.time
             ):
+                settle(current, drafts)
                 current = apply(current, event, strict=strict)
                 continue
+            time = event.time
+            if current is given:
+                current = _shallow_copy(current)
+            if time > now and current.timers.next_due <= time:
+                _expire_in_place(current, time, drafts)
             try:
                 changes = reduce(current, event)
-            except Inconsistent:
-                current = apply(current, event, strict=strict)
+            except Inconsistent as contradiction:
+                current = _contradicted_in_place(current, event, contradiction, drafts, strict)
                 continue
-            new = copy(current)
-            assign(new, "last_id", event.id)
-            assign(new, "now", event.time)
-            assign(new, "applied", current.applied + 1)
+            assign(current, "last_id", last_id + 1)
+            assign(current, "now", time)
+            assign(current, "applied", current.applied + 1)
             for name, value in changes.items():
-                assign(new, name, value)
-            current = new
+                if name not in drafts:
+                    value = drafted(value)
+                    drafts.add(name)
+                assign(current, name, value)
+        settle(current, drafts)
     return current
+
+
+def _keep_in_place(mirror: Mirror, changes: Changes, drafts: set[str]) -> None:
+    for name, value in changes.items():
+        if name not in drafts:
+            value = drafted(value)
+            drafts.add(name)
+        _set(mirror, name, value)
+
+
+def _expire_in_place(mirror: Mirror, now: int, drafts: set[str]) -> None:
+    """:func:`_expire` on fold's private mirror."""
+    due, remaining = mirror.timers.split_due(now)
+    _set(mirror, "timers", remaining)
+    for entry in due:
+        _keep_in_place(mirror, TIMER_HANDLERS[entry[1]](mirror, entry), drafts)
+
+
+def _contradicted_in_place(
+    mirror: Mirror, event: Event, contradiction: Inconsistent, drafts: set[str], strict: bool
+) -> Mirror:
+    """:func:`_contradicted` for fold's private mirror. A rejecting reducer raised before
+    changing anything; one that applied its event has already edited the drafts."""
+    if contradiction.applied is not None:
+        _keep_in_place(mirror, contradiction.applied, drafts)
+        contradiction = Inconsistent(contradiction.problem, applied={})
+    settle(mirror, drafts)
+    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, None)
 
 
 @contextmanager
@@ -237,11 +278,16 @@ def _expire(mirror: Mirror, now: int) -> Mirror:
     return mirror
 
 
-def _unknown(mirror: Mirror, event: UnknownEvent) -> Mirror:
+def _unknown(mirror: Mirror, event: UnknownEvent, strict: bool) -> Mirror:
     health = mirror.health
     last_id = mirror.last_id
     if last_id is not None and event.id != last_id + 1:
         if event.id > last_id:
+            # Unknown or not, the missing ids before it are a gap, and strict mode stops there.
+            if strict:
+                raise EventError(
+                    _gap_problem(last_id, event.id), event_id=event.id, event_type=event.name
+                )
             health = _with_gap(health, last_id + 1, event.id - 1)
         elif event.id == 0 and last_id > 0:
             health = _with_reset(health, last_id, event.time or 0)

@@ -111,26 +111,26 @@ def chat_user(mirror: Mirror, event: ChatUser) -> Changes:
     now = max(event.time, mirror.now or 0)
     add: list[TimerEntry] = []
     remove: list[TimerEntry] = []
-    with chat.user.mutate() as draft:
-        for user, state in event.user.items():
-            participant = draft.get(user) or Participant()
-            if state.message_read is not None:
-                participant = replace(participant, message_read=state.message_read)
-            if state.typing is not None:
-                old = participant.typing
-                if old is not None:
-                    remove.append((old, "chat", event.chat, user, "typing"))
-                expiry = event.time + state.typing
-                if state.typing > 0 and expiry > now:
-                    add.append((expiry, "chat", event.chat, user, "typing"))
-                    participant = replace(participant, typing=expiry)
-                else:
-                    participant = replace(participant, typing=None)
-            if participant.empty:
-                draft.pop(user, None)
+    draft = chat.user.mutate()  # not ``with``: the context manager costs more than the edits
+    for user, state in event.user.items():
+        participant = draft.get(user) or Participant()
+        if state.message_read is not None:
+            participant = replace(participant, message_read=state.message_read)
+        if state.typing is not None:
+            old = participant.typing
+            if old is not None:
+                remove.append((old, "chat", event.chat, user, "typing"))
+            expiry = event.time + state.typing
+            if state.typing > 0 and expiry > now:
+                add.append((expiry, "chat", event.chat, user, "typing"))
+                participant = replace(participant, typing=expiry)
             else:
-                draft[user] = participant
-        users = draft.finish()
+                participant = replace(participant, typing=None)
+        if participant.empty:
+            draft.pop(user, None)
+        else:
+            draft[user] = participant
+    users = draft.finish()
     changes: Changes = {"chats": mirror.chats.set(event.chat, replace(chat, user=users))}
     if add or remove:
         changes["timers"] = mirror.timers.changed(add=add, remove=remove)

@@ -24,9 +24,9 @@ from ._state import (
     Changes,
     Entity,
     Map,
-    present_fields,
     replace,
     set_all,
+    with_present,
     without_all,
 )
 
@@ -83,17 +83,19 @@ def conference_status(mirror: Mirror, event: ConferenceStatus) -> Changes:
 def conference_update(mirror: Mirror, event: ConferenceUpdate) -> Changes:
     conference = _conference(mirror, event.conference)
     members = conference.member
+    get = members.get
+    merged = {}
     for uuid, change in event.member.items():
-        old = members.get(uuid)
-        merged = change if old is None else replace(old, **present_fields(change))
-        members = members.set(uuid, merged)
+        old = get(uuid)
+        merged[uuid] = change if old is None else with_present(old, change)
+    members = set_all(members, merged)
     return _put(mirror, event.conference, replace(conference, member=members))
 
 
 @reducer(ConferenceJoin)
 def conference_join(mirror: Mirror, event: ConferenceJoin) -> Changes:
     conference = _conference(mirror, event.conference)
-    members = set_all(conference.member, event.member.items())
+    members = set_all(conference.member, event.member)
     return _put(mirror, event.conference, replace(conference, member=members))
 
 

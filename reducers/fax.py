@@ -33,5 +33,5 @@ def fax_convert(mirror: Mirror, event: FaxConvert) -> Changes:
 @reducer(FaxReportEvent)
 def fax_report(mirror: Mirror, event: FaxReportEvent) -> Changes:
     fax = mirror.faxes.get(event.fax) or Fax()
-    reports = set_all(fax.report, event.report.items())
+    reports = set_all(fax.report, event.report)
     return {"faxes": mirror.faxes.set(event.fax, replace(fax, report=reports))}

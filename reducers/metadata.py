@@ -19,12 +19,16 @@ def merged(
     metadata: Map[str, Any], update: Mapping[str, Any] | None, delete: list[str] | None
 ) -> Map[str, Any]:
     """``metadata`` with ``update`` merged in, then the ``delete`` keys removed."""
+    if not delete:
+        return set_all(metadata, update) if update else metadata
+    # One mutation for the whole event: a persistent update, then a delete per key, would
+    # copy the same nodes again for every key.
+    draft = metadata.mutate()
     if update:
-        metadata = set_all(metadata, update.items())
-    for key in delete or ():
-        if key in metadata:
-            metadata = metadata.delete(key)
-    return metadata
+        draft.update(update)
+    for key in delete:
+        draft.pop(key, None)
+    return draft.finish()
 
 
 @reducer(UserMetadata)

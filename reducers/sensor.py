@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from eventmirror.events import SensorAction, SensorData
 
 from ._registry import reducer
-from ._state import EMPTY, Changes, Entity, Map, replace
+from ._state import EMPTY, Changes, Entity, Map, replace, set_all
 
 if TYPE_CHECKING:
     from .mirror import Mirror
@@ -31,9 +31,7 @@ class Sensor(Entity, frozen=True, gc=False):
 
 
 def _merged(points: Map[int, list[Any]], new: dict[str, list[Any]]) -> Map[int, list[Any]]:
-    for millis, point in new.items():
-        points = points.set(int(millis), point)
-    return points
+    return set_all(points, {int(millis): point for millis, point in new.items()})
 
 
 @reducer(SensorData)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import immutables
 import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,6 +77,49 @@ def test_fold_equals_applying_one_by_one(stream: list[dict[str, Any]]) -> None:
     for line in lines:
         mirror = reducers.apply(mirror, line)
     assert mirror == reducers.fold(lines, me=ME)
+
+
+@given(streams, st.data())
+def test_fold_with_irregular_events_anywhere_equals_applying_one_by_one(
+    stream: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    # Fold edits its private mirror in place and leaves that for apply at any irregular event
+    # (a duplicate, a gap, a line that does not decode, time going backwards): its drafts must
+    # be made persistent at exactly those points, wherever they fall.
+    lines = encoded(stream)
+    irregular = [b"{not json", b'{"id": 0, "event": "tag_new"}', *lines[:1]]
+    for _ in range(data.draw(st.integers(0, 4))):
+        at = data.draw(st.integers(0, len(lines)))
+        lines.insert(at, data.draw(st.sampled_from(irregular)))
+    if data.draw(st.booleans()) and lines:
+        del lines[data.draw(st.integers(0, len(lines) - 1))]  # a gap, if it was not the last
+    mirror = reducers.empty(ME)
+    for line in lines:
+        mirror = reducers.apply(mirror, line)
+    folded = reducers.fold(lines, me=ME)
+    assert folded == mirror
+    assert persistent_slices(folded)
+
+
+@given(streams, st.data())
+def test_fold_never_changes_the_mirror_it_continues(
+    stream: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    lines = encoded(stream)
+    cut = data.draw(st.integers(0, len(lines)))
+    start = reducers.fold(lines[:cut], me=ME)
+    before = snapshot(start)
+    resumed = reducers.fold(lines[cut:], start)
+    assert snapshot(start) == before
+    assert resumed == reducers.fold(lines, me=ME) and persistent_slices(resumed)
+
+
+def persistent_slices(mirror: reducers.Mirror) -> bool:
+    """Every slice of a mirror fold returns is a persistent map (no draft left behind)."""
+    maps = [getattr(mirror, name) for name in reducers.SLICES if name != "objects"]
+    objects = mirror.objects
+    maps += [objects.items, objects.trash, objects.by_tag]
+    return all(type(value) is immutables.Map for value in maps)
 
 
 @given(st.lists(strategies.json_values(max_leaves=10), max_size=10))

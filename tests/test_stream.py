@@ -141,3 +141,21 @@ def test_several_clients_of_one_session_keep_their_own_cursor() -> None:
     late = reducers.fold(events[1:], late)
     assert early.same_state(late) and early.last_id == late.last_id == 5
     assert (early.health.duplicates, late.health.duplicates) == (1, 4)
+
+
+def test_fold_takes_every_input_form_apply_takes() -> None:
+    # A parsed dict and JSON text reach the reducers only after decoding; decoded events and
+    # raw lines go straight in. Any mix folds to what applying them one by one gives.
+    events: list[Any] = [
+        tag(0),
+        msgspec.json.encode(tag(1, tag="t2")).decode(),
+        reducers.decode(msgspec.json.encode(tag(2, tag="t3"))),
+        msgspec.json.encode(tag(3, tag="t4")),
+        tag(4, tag="t5"),
+    ]
+    one_by_one = reducers.empty()
+    for event in events:
+        one_by_one = reducers.apply(one_by_one, event)
+    mirror = reducers.fold(events, strict=True)
+    assert mirror == one_by_one
+    assert (mirror.applied, len(mirror.tags)) == (5, 5)

@@ -1,0 +1,114 @@
+"""Transient slices: how :func:`reducers.fold` edits its private mirror in place.
+
+A persistent map pays for each ``set`` by copying the path to the changed entry, and copying
+a node takes a reference to each of its up to 32 entries: on a large mirror that touches
+dozens of cold objects per event, which is most of what a fold costs beyond the reducers' own
+work. Inside ``fold`` nobody but the loop sees the mirror between two events, so it edits the
+slices it keeps changing in place, the way Clojure's transients do: a :class:`Draft` wraps an
+``immutables.MapMutation`` behind the persistent map's interface, so the reducers are the same
+pure functions ``apply`` runs; their ``set`` and ``delete`` just change the draft and return it.
+
+``fold`` turns every draft back into a persistent map (O(1) each) before anything outside the
+loop can see the mirror: before it falls back to ``apply``, and before it returns. A draft
+never reaches a mirror anyone else holds, so ``apply`` stays pure and snapshots stay shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from ._state import Map
+from .objects import Objects
+
+_set = msgspec.structs.force_setattr
+
+
+class Draft:
+    """A map being edited in place; ``set``/``delete`` change it and return it, so reducer
+    code written for persistent maps (``slice = slice.set(k, v)``) works unchanged.
+
+    Only what reducers use is offered; anything else fails loudly rather than silently
+    reading a half-edited state.
+    """
+
+    __slots__ = ("_edit", "get")
+
+    def __init__(self, mapping: Map[Any, Any]) -> None:
+        self._edit = mapping.mutate()
+        #: Bound to the mutation's own method: a lookup is as cheap as on the map.
+        self.get: Callable[..., Any] = self._edit.get
+
+    def set(self, key: Any, value: Any) -> Draft:
+        self._edit[key] = value
+        return self
+
+    def delete(self, key: Any) -> Draft:
+        del self._edit[key]
+        return self
+
+    def update(self, items: Any) -> Draft:
+        self._edit.update(items)
+        return self
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._edit
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._edit[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._edit[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._edit[key]
+
+    def __len__(self) -> int:
+        return len(self._edit)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        return self._edit.pop(key, *default)
+
+    # ``with mapping.mutate() as draft: ...; result = draft.finish()`` edits this draft.
+    def mutate(self) -> Draft:
+        return self
+
+    def __enter__(self) -> Draft:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def finish(self) -> Draft:
+        return self
+
+    def persistent(self) -> Map[Any, Any]:
+        """The edited map, persistent; the draft cannot be used afterwards."""
+        return self._edit.finish()
+
+
+def drafted(value: Any) -> Any:
+    """A slice value as ``fold`` keeps it between events: maps, and the objects slice's map of
+    objects, become drafts (a draft stays itself); anything else is kept as it is."""
+    kind = type(value)
+    if kind is Map:
+        return Draft(value)
+    if kind is Objects and type(value.items) is Map:
+        return Objects(Draft(value.items), value.trash, value.by_tag)  # type: ignore[arg-type]
+    return value
+
+
+def settle(mirror: Any, names: set[str]) -> None:
+    """Turn the drafts in the slices ``names`` of fold's private ``mirror`` back into
+    persistent maps, in place (nobody else holds that mirror)."""
+    for name in names:
+        value = getattr(mirror, name)
+        if type(value) is Draft:
+            _set(mirror, name, value.persistent())
+        elif type(value) is Objects:
+            items: Any = value.items
+            if type(items) is Draft:
+                _set(mirror, name, Objects(items.persistent(), value.trash, value.by_tag))
+    names.clear()
