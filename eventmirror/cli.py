@@ -17,7 +17,7 @@ from . import __version__
 from .codec import decode
 from .errors import EventError
 from .progress import Progress
-from .recording import RecordingError, iter_records, open_recording
+from .recording import DEFAULT_MAX_DOCUMENT, RecordingError, iter_records, open_recording
 from .rejects import RejectsFile
 from .summary import render
 
@@ -68,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_event_id,
         help="stop after the event with id N (time travel to that point)",
+    )
+    replay.add_argument(
+        "--max-document",
+        metavar="SIZE",
+        type=_byte_size,
+        default=DEFAULT_MAX_DOCUMENT,
+        help=(
+            "reject any line or document larger than SIZE bytes without reading it whole "
+            "(K, M, G suffixes; default 16M)"
+        ),
     )
     replay.set_defaults(run=run_replay)
 
@@ -131,6 +141,20 @@ def _event_id(text: str) -> int:
     return value
 
 
+def _byte_size(text: str) -> int:
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    number, unit = text.rstrip("KMGkmg"), text[len(text.rstrip("KMGkmg")) :].upper()
+    try:
+        value = int(number) * units[unit]
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"expected a size in bytes such as 1048576, 512K or 16M, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a size of at least 1 byte, got {text!r}")
+    return value
+
+
 def _size(stream: BinaryIO) -> int | None:
     try:
         return os.fstat(stream.fileno()).st_size or None
@@ -161,7 +185,7 @@ def run_replay(args: argparse.Namespace) -> int:
         progress = Progress(sys.stderr, total_bytes=_size(stream))
         count = 0
         with reducers.collector_paused():
-            for record in iter_records(stream):
+            for record in iter_records(stream, max_document=args.max_document):
                 event: reducers.EventInput = record.data
                 if args.until_id is not None:
                     try:
@@ -189,7 +213,7 @@ def run_replay(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
     else:
-        sys.stdout.write(render(mirror, source))
+        sys.stdout.write(render(mirror, source, read=count))
     if rejects is not None:
         note = f"rejected lines: {rejects.count} written to {args.rejects}\n"
         (sys.stderr if args.json else sys.stdout).write(note)

@@ -93,10 +93,13 @@ def stream_rows(mirror: Mirror) -> Iterator[str]:
     yield _row("resync needed", "yes" if health.resync else "no")
 
 
-def render(mirror: Mirror, source: str) -> str:
-    """The whole summary for the mirror replayed from ``source``."""
+def render(mirror: Mirror, source: str, read: int | None = None) -> str:
+    """The whole summary for the mirror replayed from ``source`` (``read`` records in all)."""
     lines = [f"replayed {source}", "", f"mirror (me = {mirror.me or 'unknown'})"]
     lines.extend(domain_rows(mirror))
     lines.extend(["", "stream"])
+    if read is not None:
+        # The account a reader can check: every record is exactly one of these four.
+        lines.append(_row("records read", read, "= applied + duplicates + unknown + rejected"))
     lines.extend(stream_rows(mirror))
     return "\n".join(lines) + "\n"

@@ -82,9 +82,17 @@ def apply(
 
 
 def _undecodable(mirror: Mirror, error: EventError, strict: bool, line: int | None) -> Mirror:
-    if strict:
+    if strict and not _stale(mirror, error.event_id):
         raise error.at_line(line) if line is not None else error
     return _reject_undecodable(mirror, error, line)
+
+
+def _stale(mirror: Mirror, event_id: int | None) -> bool:
+    """An id already seen: a duplicate, skipped unread in either mode (clients share streams)."""
+    last_id = mirror.last_id
+    if event_id is None or last_id is None or event_id > last_id:
+        return False
+    return not (event_id == 0 and last_id > 0)
 
 
 def _apply_irregular(

@@ -182,3 +182,38 @@ def test_rejects_to_an_unwritable_place_is_a_usage_error(
     status = main(["replay", path, "--rejects", str(tmp_path / "missing-dir" / "r.jsonl")])
     assert status == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_the_summary_says_how_many_records_were_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(1), tag(1), b"not json", tag(2), b'{"id":3,"event":"hologram"}')
+    status, out, _ = run(capsys, "replay", path)
+    assert status == 0
+    assert "records read           5   = applied + duplicates + unknown + rejected" in out
+    mirror = reducers.fold(Path(path).read_bytes().splitlines())
+    health = mirror.health
+    assert mirror.applied + health.duplicates + health.unknown + health.rejected == 5
+
+
+def test_a_malformed_event_with_a_stale_id_is_a_duplicate_in_both_modes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(5), b'{"id":3,"event":"tag_delete","time":5}', tag(6))
+    for mode in ((), ("--strict",)):
+        status, out, _ = run(capsys, "replay", path, *mode)
+        assert status == 0, mode
+        assert "duplicates             1" in out and "0 rejected" in out
+
+
+def test_max_document_sets_the_size_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(1), b'{"id": 2, "pad": "' + b"x" * 3000 + b'"}', tag(3))
+    status, out, _ = run(capsys, "replay", path, "--max-document", "1K")
+    assert status == 0
+    assert "larger than 1024 bytes at line 2" in out and "applied                2" in out
+    status, out, _ = run(capsys, "replay", path)
+    assert "larger than" not in out
+    with pytest.raises(SystemExit):
+        main(["replay", path, "--max-document", "lots"])
