@@ -21,7 +21,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from .errors import EventError, Problem, preview
 from .events import EVENT_TYPES, Event
-from .explain import find_object_problem, hints, wire_name
+from .explain import find_object_problem, find_unreadable, hints, salvage, wire_name
 
 __all__ = ["UnknownEvent", "decode", "decode_object", "encode", "to_wire"]
 
@@ -81,6 +81,8 @@ _FAST: Final[dict[bytes, Callable[[bytes], Event]]] = {
     for name, cls in EVENT_TYPES.items()
 }
 _GENERIC: Final = msgspec.json.Decoder()
+_MAX_ID: Final = 2**63 - 1
+_ID_EXPECTED: Final = "an event id >= 0"
 
 
 def decode(data: bytes | str) -> Event | UnknownEvent:
@@ -99,16 +101,39 @@ def decode(data: bytes | str) -> Event | UnknownEvent:
         if decoder is not None:
             try:
                 event: Event = decoder(data)
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
                 pass
             else:
                 return event
     try:
         raw = _GENERIC.decode(data)
-    except msgspec.DecodeError as error:
-        problem = Problem(path="", expected=f"not JSON ({error}): {_text_preview(data)}")
-        raise EventError(problem) from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise _unparsable(data, error) from None
     return decode_object(raw)
+
+
+def _unparsable(data: bytes, error: Exception) -> EventError:
+    """Why msgspec could not parse ``data``: at the value it refused, when a forgiving parser
+    can find it (``NaN``, ``1e400``, a string that is not UTF-8), else for the whole text."""
+    raw = salvage(data)
+    if isinstance(raw, dict):
+        try:
+            decode_object(raw)
+        except EventError as named:
+            if named.problem.path:
+                return named
+        # The refused value sits where any value goes (metadata) or in an ignored field;
+        # the id and the name were read, or decode_object would have named them.
+        problem = find_unreadable(raw)
+        assert problem is not None
+        return EventError(problem, event_id=raw["id"], event_type=raw["event"])
+    if isinstance(error, UnicodeDecodeError):
+        reason = "a string is not valid UTF-8"
+    elif isinstance(error, RecursionError):
+        reason = "nested too deeply"
+    else:
+        reason = str(error)
+    return EventError(Problem(path="", expected=f"not JSON ({reason}): {_text_preview(data)}"))
 
 
 def _text_preview(data: bytes, limit: int = 60) -> str:
@@ -122,8 +147,14 @@ def decode_object(raw: Any) -> Event | UnknownEvent:
         raise EventError(Problem(path="", expected="a JSON object", got=preview(raw)))
     event_id = raw.get("id")
     name = raw.get("event")
-    if not isinstance(event_id, int) or isinstance(event_id, bool) or event_id < 0:
-        problem = Problem(path="id", expected="an event id >= 0", got=preview(event_id))
+    if not isinstance(event_id, int) or isinstance(event_id, bool) or not 0 <= event_id <= _MAX_ID:
+        # An id past the 64-bit range is unreadable too: taking it would move the cursor so
+        # far that every later event of the stream would count as a duplicate.
+        problem = Problem(path="id", expected=_ID_EXPECTED, got=preview(event_id))
+        if isinstance(event_id, int) and event_id > _MAX_ID:
+            problem = Problem(
+                path="id", expected=f"{_ID_EXPECTED} that fits in 64 bits", got=preview(event_id)
+            )
         if "id" not in raw:
             problem = Problem(path="id", expected="missing, expected an event id >= 0")
         raise EventError(problem, event_type=name if isinstance(name, str) else None)

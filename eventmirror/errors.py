@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import attrs
 import msgspec
 
 _VALUE_PREVIEW = 80
+# Deeper than this, or past this many items, nothing of a value can show in a preview.
+_PREVIEW_DEPTH = _PREVIEW_ITEMS = _VALUE_PREVIEW
+
+
+def _outline(value: Any, depth: int = _PREVIEW_DEPTH) -> Any:
+    """As much of ``value`` as a preview can show: encoding a million entries or a value
+    nested near the parser's limit only to cut it at 80 characters costs time, and the
+    latter can exceed the recursion limit from deeper in the stack."""
+    if isinstance(value, str):
+        return value[: _VALUE_PREVIEW + 1]
+    if not isinstance(value, (list, dict)):
+        return value
+    if depth == 0:
+        return ...
+    if isinstance(value, list):
+        return [_outline(item, depth - 1) for item in value[:_PREVIEW_ITEMS]]
+    items = islice(value.items(), _PREVIEW_ITEMS)
+    return {_outline(key, depth - 1): _outline(item, depth - 1) for key, item in items}
+
+
+def _ellipsis(value: Any) -> Any:
+    if value is ...:
+        return "…"
+    raise NotImplementedError
 
 
 def preview(value: Any) -> str:
     """A short JSON rendering of a bad value for messages (``"x"``, ``1.5``, ``{...}``)."""
+    outline = _outline(value)
     try:
-        text = msgspec.json.encode(value).decode()
-    except (TypeError, ValueError, OverflowError):
-        text = repr(value)
+        text = msgspec.json.encode(outline, enc_hook=_ellipsis).decode()
+    except (TypeError, ValueError, OverflowError, NotImplementedError):
+        text = repr(value) if outline is value else repr(outline)
     if len(text) > _VALUE_PREVIEW:
         text = text[: _VALUE_PREVIEW - 1] + "…"
     return text

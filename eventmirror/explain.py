@@ -7,6 +7,8 @@ exact key and the bad value. This runs only for rejected events, so it favours c
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import types
 import typing
@@ -107,6 +109,8 @@ def find_problem(value: Any, tp: Any, path: str = "") -> Problem | None:
     origin = typing.get_origin(tp)
     if tp is Any:
         return None
+    if isinstance(value, Unreadable) and value.why == _NOT_UTF8:
+        return Problem(path=path, expected=value.why, got=value.text)
     if origin is typing.Annotated:
         base, *extras = typing.get_args(tp)
         problem = find_problem(value, base, path)
@@ -203,3 +207,97 @@ def _meets(value: Any, meta: msgspec.Meta) -> bool:
     if meta.pattern is not None and not re.search(meta.pattern, value):
         return False
     return meta.min_length is None or len(value) >= meta.min_length
+
+
+class Unreadable:
+    """A value msgspec cannot build (``NaN``, ``1e400``, text that is not UTF-8), put in its
+    place by :func:`salvage` so that the fault can be named by its JSON path."""
+
+    __slots__ = ("text", "why")
+
+    def __init__(self, text: str, why: str) -> None:
+        self.text, self.why = text, why
+
+    def __repr__(self) -> str:  # what preview() shows: JSON cannot encode this value
+        return self.text
+
+
+_TOO_MANY_DIGITS = 4000  # below Python's own limit on int() (4300 digits)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_text(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        # Bytes that were not UTF-8 come back from "surrogateescape" as U+DC80..U+DCFF.
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+    return '"' + _SURROGATE.sub(escape, text[:_PREVIEW_CHARS]) + '"'
+
+
+_PREVIEW_CHARS = 100
+_NOT_UTF8 = "text in UTF-8"
+
+
+def _marked(value: Any) -> Any:
+    if isinstance(value, str):
+        return Unreadable(_shown_text(value), _NOT_UTF8) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_marked(item) for item in value]
+    if isinstance(value, dict):
+        return {_marked(key): _marked(item) for key, item in value.items()}
+    return value
+
+
+def _number(text: str) -> Any:
+    number = float(text)
+    if number in (math.inf, -math.inf):
+        return Unreadable(text, "a number within the range of a 64-bit float")
+    return number
+
+
+def _integer(text: str) -> Any:
+    if len(text) > _TOO_MANY_DIGITS:
+        return Unreadable(text[:20] + "…", "a number of fewer digits")
+    return int(text)
+
+
+def _constant(text: str) -> Unreadable:
+    return Unreadable(text, "a number (JSON has no NaN or Infinity)")
+
+
+def salvage(data: bytes) -> Any:
+    """``data`` parsed by a forgiving parser, with :class:`Unreadable` in place of each value
+    msgspec refused; None if it cannot be parsed even so, or nothing in it was refused."""
+    try:
+        text = data.decode("utf-8", "surrogateescape")
+        value = _marked(
+            json.loads(text, parse_float=_number, parse_int=_integer, parse_constant=_constant)
+        )
+    except (ValueError, RecursionError):
+        return None
+    return value if find_unreadable(value) is not None else None
+
+
+def find_unreadable(value: Any, path: str = "") -> Problem | None:
+    """Where the first :class:`Unreadable` sits in a salvaged value, as a problem."""
+    if isinstance(value, Unreadable):
+        return Problem(path=path, expected=value.why, got=value.text)
+    if isinstance(value, list):
+        items: Any = enumerate(value)
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, Unreadable):
+            return Problem(path=f"{path}[key {key.text}]", expected=key.why, got=key.text)
+        if isinstance(value, list):
+            where = f"{path}[{key}]"
+        else:  # a top-level key reads as a field name, unless it is empty
+            where = key if not path and key else key_path(path, key)
+
+        problem = find_unreadable(item, where)
+        if problem is not None:
+            return problem
+    return None
