@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import Failure, Outcome, run
-    from .format import Scenario
+    from .model import Scenario
     from .report import render_outcome
     from .yamlload import ScenarioFileError
 
@@ -24,7 +24,7 @@ _LAZY = {
     "Failure": "engine",
     "Outcome": "engine",
     "run": "engine",
-    "Scenario": "format",
+    "Scenario": "model",
     "render_outcome": "report",
     "ScenarioFileError": "yamlload",
 }

@@ -22,7 +22,8 @@ from simulator import SimulatorError, World
 from simulator._core import Session
 
 from .commands import COMMANDS, SUBSCRIPTIONS
-from .format import (
+from .matching import MISSING, Difference, compare
+from .model import (
     Advance,
     Deliver,
     Do,
@@ -34,7 +35,6 @@ from .format import (
     Step,
     Subscribe,
 )
-from .matching import MISSING, Difference, compare
 from .names import Symbolic, resolve
 
 

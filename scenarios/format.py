@@ -14,100 +14,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 import reducers
 from eventmirror.events import EVENT_TYPES
 
 from .commands import COMMANDS, SUBSCRIPTIONS
 from .matching import ABSENT, ANY, Regex, Unordered
+from .model import (
+    Advance,
+    Deliver,
+    Do,
+    Expect,
+    ExpectEvents,
+    Open,
+    Replay,
+    Scenario,
+    Step,
+    Subscribe,
+)
 from .names import NamePass, references
 from .yamlload import LocatedDict, LocatedList, ScenarioFileError, line_of
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-
-
-@attrs.frozen
-class Step:
-    """Any step: where it was written and the mapping as written."""
-
-    index: int
-    line: int
-    written: LocatedDict
-
-
-@attrs.frozen
-class Do(Step):
-    command: str
-    actor: str | None
-    arguments: Mapping[str, Any]
-    save: str | None
-    #: The command must be refused with a message containing this text.
-    refused: str | None
-
-
-@attrs.frozen
-class Deliver(Step):
-    session: str
-    #: A mapping (an event, id and time filled in if absent) or a raw line of text.
-    event: Any
-
-
-@attrs.frozen
-class Advance(Step):
-    seconds: int
-
-
-@attrs.frozen
-class Subscribe(Step):
-    session: str
-    kind: str
-    target: Any
-    refused: str | None
-
-
-@attrs.frozen
-class Replay(Step):
-    session: str
-    recording: Path
-
-
-@attrs.frozen
-class Open(Step):
-    session: str
-    user: str
-
-
-@attrs.frozen
-class Expect(Step):
-    session: str
-    mirror: Mapping[str, Any]
-    strict: bool
-
-
-@attrs.frozen
-class ExpectEvents(Step):
-    session: str
-    events: list[Any]
-
-
-@attrs.frozen
-class Scenario:
-    name: str
-    path: str
-    line: int
-    description: str
-    rulings: tuple[str, ...]
-    seed: int
-    start: int | None
-    users: tuple[str, ...]
-    #: session name -> user name, in the order they open
-    sessions: Mapping[str, str]
-    uuids: tuple[str, ...]
-    steps: tuple[Step, ...]
-    #: user name -> the UUID the file gives her (``users:`` as a mapping); others are minted
-    user_uuids: Mapping[str, str] = attrs.field(factory=dict)
 
 
 #: Step kind -> (keys it must have, keys it may have). The kind key comes first.

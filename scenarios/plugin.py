@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .engine import Outcome, run
-from .format import Scenario
+from .model import Scenario
 from .report import render_outcome
 from .yamlload import ScenarioFileError
 
