@@ -99,22 +99,13 @@ class Run:
             self.world = World(seed=scenario.seed, start=scenario.start)
         self.names: dict[str, str] = {}
         for user in scenario.users:
-            self.names[user] = self.add_user(user, scenario.user_uuids.get(user))
+            self.names[user] = self.world.add_user(user, scenario.user_uuids.get(user))
         for name in scenario.uuids:
             self.names[name] = self.world.new_uuid()
         self.clients: dict[str, Client] = {}
         for session, user in scenario.sessions.items():
             self.open(session, user)
         self.produced: set[str] = set()
-
-    def add_user(self, name: str, uuid: str | None) -> str:
-        if uuid is None:
-            return self.world.add_user(name)
-        # World.add_user always mints the UUID; a user the file gives one is registered the
-        # same way under hers, so a replayed recording's own user is the session's ``me``.
-        self.world.users[name] = uuid
-        self.world.names[uuid] = name
-        return uuid
 
     def open(self, name: str, user: str) -> None:
         session = self.world.open_session(user)

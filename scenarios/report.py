@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .engine import Outcome
+from .format import STEP_KEYS
 from .matching import MISSING, Difference, Regex, Unordered, _Marker
 from .names import Symbolic
 
@@ -86,8 +87,6 @@ def _shortened(text: str) -> str:
 
 
 def _kind(written: Mapping[str, Any]) -> str:
-    from .format import STEP_KEYS
-
     kind = next(key for key in written if key in STEP_KEYS)
     return f"{kind}: {flow(written[kind])}"
 

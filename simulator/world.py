@@ -92,11 +92,16 @@ class World:
         """A fresh UUID (version 4 form), the same for the same seed and history."""
         return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
 
-    def add_user(self, name: str) -> str:
-        """Create a user with a symbolic ``name``; returns the user's UUID."""
+    def add_user(self, name: str, uuid: str | None = None) -> str:
+        """Create a user with a symbolic ``name``; returns the user's UUID.
+
+        ``uuid`` gives her a fixed one (a recorded session's own user) instead of a minted one;
+        it draws nothing from the seed, so the other UUIDs stay as they were."""
         if name in self.users:
             raise SimulatorError(f"a user named {name!r} exists already")
-        user = self.new_uuid()
+        if uuid is not None and uuid in self.names:
+            raise SimulatorError(f"{uuid} is the UUID of {self.names[uuid]!r} already")
+        user = self.new_uuid() if uuid is None else uuid
         self.users[name] = user
         self.names[user] = name
         return user
