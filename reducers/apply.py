@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -21,6 +22,7 @@ import msgspec
 from eventmirror.codec import UnknownEvent, decode, decode_object
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
+from eventmirror.wire import TWINS, decode_line
 
 from ._draft import drafted, settle
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
@@ -171,35 +173,40 @@ def fold(
     The same as :func:`apply` on each event in turn. The common case (a line that decodes,
     the next id, time not going backwards) is inlined here, since a per-event function call
     and its lookups are a fifth of a replay's cost; everything else goes through
-    :func:`apply`. Between two events nobody but this loop holds the mirror, so it is updated
-    in place, and the slices it keeps changing are edited as drafts (:mod:`reducers._draft`),
-    made persistent again before :func:`apply` or the caller sees the mirror.
+    :func:`apply`. Lines are decoded into wire twins of the event classes
+    (:mod:`eventmirror.wire`), in one C pass; a line a twin refuses goes to :func:`apply`,
+    which decodes it in full. Between two events nobody but this loop holds the mirror, so
+    it is updated in place, and the slices it keeps changing are edited as drafts
+    (:mod:`reducers._draft`), made persistent again before :func:`apply` or the caller sees
+    the mirror.
     """
     given = mirror
     current = mirror if mirror is not None else empty(me)
     drafts: set[str] = set()
-    reducer_of, assign = REDUCERS.get, _set
+    reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
     with collector_paused():
         for item in events:
             event: Any = item
             if type(item) is bytes:
                 try:
-                    event = decode(item)
-                except EventError:
+                    event = decode_line(item)
+                except Exception:  # whatever it is, apply decodes the line in full and says
                     settle(current, drafts)
                     current = apply(current, item, strict=strict)
                     continue
-            reduce = reducer_of(type(event))
+                reduce = twin_reducers[type(event)]
+            else:
+                found = reducer_of(type(event))
+                if found is None:  # an unknown event, or input that is not a decoded event
+                    settle(current, drafts)
+                    current = apply(current, item, strict=strict)
+                    continue
+                reduce = found
             last_id, now = current.last_id, current.now
-            if (
-                reduce is None  # also any input that is not a decoded event (a dict, text)
-                or last_id is None
-                or event.id != last_id + 1
-                or now is None
-                or event.time < now
-            ):
+            if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
+                # Irregular: ``apply`` decodes a line again into its event class.
                 settle(current, drafts)
-                current = apply(current, event, strict=strict)
+                current = apply(current, item, strict=strict)
                 continue
             time = event.time
             if current is given:
@@ -221,6 +228,12 @@ def fold(
                 assign(current, name, value)
         settle(current, drafts)
     return current
+
+
+@cache
+def _twin_reducers() -> dict[type[Any], Reducer]:
+    """The reducers by wire twin (built once every domain module has registered its own)."""
+    return {TWINS[event_type]: reduce for event_type, reduce in REDUCERS.items()}
 
 
 def _keep_in_place(mirror: Mirror, changes: Changes, drafts: set[str]) -> None:

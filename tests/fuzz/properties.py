@@ -17,6 +17,7 @@ from eventmirror.codec import UnknownEvent, decode, decode_object, encode
 from eventmirror.errors import EventError
 from eventmirror.events import Event
 from eventmirror.explain import salvage
+from eventmirror.wire import TWINS, decode_line
 from reducers import Mirror
 
 #: The largest event id (EventId in eventmirror/events/_base.py): larger ones cannot be read.
@@ -100,6 +101,7 @@ def check_rejection(error: EventError, raw: Any, line: int | None = None) -> Non
 def check_decode(data: bytes) -> Outcome:
     """Decode ``data`` and check every property of the outcome."""
     outcome = decode_outcome(data)
+    check_twin(data, outcome)
     raw = parse(data)
     if isinstance(outcome, EventError):
         check_rejection(outcome, understood(data))
@@ -209,3 +211,25 @@ def check_strict(lines: Sequence[bytes], lenient: Mirror) -> None:
         lenient.now,
         lenient.applied,
     )
+
+
+def check_twin(data: bytes, outcome: object) -> None:
+    """fold's wire twin (eventmirror/wire.py) accepts ``data`` only if its event class does
+    (``outcome`` is what :func:`decode` gave or raised), with the same values."""
+    try:
+        twin = decode_line(data)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return  # refused: fold hands the line to apply, which decodes it in full
+    assert isinstance(outcome, Event), (data, twin, outcome)
+    assert type(twin) is TWINS[type(outcome)], (twin, outcome)
+    assert twin.event == outcome.event
+    for name in twin.__struct_fields__:
+        mine, theirs = getattr(twin, name), getattr(outcome, name)
+        if (outcome.event, name) in MILLIS_FIELDS:  # twins decode these keys as integers > 0
+            assert all(type(key) is int and key > 0 for key in mine), mine
+            theirs = {int(key): value for key, value in theirs.items()}
+        assert mine == theirs and type(mine) is type(theirs), (name, mine, theirs)
+
+
+#: The fields whose millisecond keys the twins decode as integers.
+MILLIS_FIELDS: Final = frozenset({("sensor_data", "data"), ("sensor_action", "action")})
