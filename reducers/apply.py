@@ -45,42 +45,50 @@ def apply(
     ``line`` (the event's line in a recording) only serves messages. In strict mode a
     malformed event, a gap or a contradiction raises :class:`~eventmirror.errors.EventError`.
     """
+    # An Event, or a wire twin of one (which only the reducer sees): both read the same.
+    decoded: Any = event
+    reduce: Reducer | None = None
     if type(event) is bytes:  # the usual input: a line of a recording
         try:
-            event = decode(event)
-        except EventError as error:
-            return _undecodable(mirror, error, strict, line)
-    reduce = REDUCERS.get(type(event))  # type: ignore[arg-type]
-    if reduce is None:
-        if not isinstance(event, UnknownEvent):
+            decoded = decode_line(event)  # as fold does (eventmirror/wire.py)
+        except Exception:  # whatever it is, the full decoder decodes it or says why
             try:
-                event = _decoded(event)  # type: ignore[arg-type]
+                decoded = decode(event)
             except EventError as error:
                 return _undecodable(mirror, error, strict, line)
-            reduce = REDUCERS.get(type(event))  # type: ignore[arg-type]
+        else:
+            reduce = _twin_reducers()[type(decoded)]
+    if reduce is None:
+        reduce = REDUCERS.get(type(decoded))
+    if reduce is None:
+        if not isinstance(decoded, UnknownEvent):
+            try:
+                decoded = _decoded(decoded)
+            except EventError as error:
+                return _undecodable(mirror, error, strict, line)
+            reduce = REDUCERS.get(type(decoded))
         if reduce is None:
-            assert isinstance(event, UnknownEvent)
-            return _unknown(mirror, event, strict)
-    assert isinstance(event, Event)
-    last_id, now, time = mirror.last_id, mirror.now, event.time
+            assert isinstance(decoded, UnknownEvent)
+            return _unknown(mirror, decoded, strict)
+    last_id, now, time = mirror.last_id, mirror.now, decoded.time
     # The common case, kept cheap: the next id, and time not going backwards.
-    if last_id is not None and event.id == last_id + 1 and now is not None and time >= now:
+    if last_id is not None and decoded.id == last_id + 1 and now is not None and time >= now:
         if time > now and mirror.timers.next_due <= time:
             mirror = _expire(mirror, time)
         try:
-            changes = reduce(mirror, event)
+            changes = reduce(mirror, decoded)
         except Inconsistent as contradiction:
-            return _contradicted(mirror, event, contradiction, mirror.health, time, strict, line)
+            return _contradicted(mirror, decoded, contradiction, mirror.health, time, strict, line)
         # A fresh copy of the root, filled in before anyone else sees it: the same as
         # ``replace(mirror, ..., **changes)`` at two thirds of the cost.
         new = _shallow_copy(mirror)
-        _set(new, "last_id", event.id)
+        _set(new, "last_id", decoded.id)
         _set(new, "now", time)
         _set(new, "applied", mirror.applied + 1)
         for name, value in changes.items():
             _set(new, name, value)
         return new
-    return _apply_irregular(mirror, event, reduce, strict, line)
+    return _apply_irregular(mirror, decoded, reduce, strict, line)
 
 
 def _undecodable(mirror: Mirror, error: EventError, strict: bool, line: int | None) -> Mirror:

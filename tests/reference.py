@@ -7,6 +7,7 @@ original is beside the checkout.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from functools import cache
@@ -53,5 +54,6 @@ def reference_chapters() -> dict[str, str]:
 
 
 def reference_event(name: str, id: int = 42, time: int = 1_700_000_000) -> dict[str, Any]:
-    """The reference's example of ``name`` as a whole event."""
-    return {"id": id, "event": name, "time": time, **reference_examples()[name]}
+    """The reference's example of ``name`` as a whole event: a fresh copy, which tests may
+    change (the examples themselves are parsed once and shared)."""
+    return {"id": id, "event": name, "time": time, **copy.deepcopy(reference_examples()[name])}
