@@ -11,6 +11,7 @@ The three replay pipelines read the recording line by line in binary mode:
 - ``floor``: ``orjson.loads(line)`` for every line, nothing kept (the parsing floor);
 - ``handwritten``: :class:`benchmarks.handwritten.Client` (orjson, dicts updated in place,
   Python's default garbage collector settings);
+- ``handwritten_gc_off``: the same with the collector off, a reference row only;
 - ``eventmirror``: ``reducers.fold(lines, me=ME)`` over the raw byte lines (lenient, full
   validation, stream integrity on). ``me`` is the session's user, which the hand-written
   client knows too: leaving a chat drops it only for a mirror that knows who "me" is.
@@ -105,6 +106,13 @@ def handwritten(spec: Spec) -> Result:
     return {"seconds": seconds, "peak": peak, "counts": counts(client)}
 
 
+def handwritten_gc_off(spec: Spec) -> Result:
+    """For reference only, never a target: what the collector costs the hand-written client
+    (the issue's own table has this row)."""
+    gc.disable()
+    return handwritten(spec)
+
+
 def eventmirror(spec: Spec) -> Result:
     with recording(spec) as lines:
         seconds, mirror = timed(lambda: reducers.fold(lines, me=ME))
@@ -177,6 +185,7 @@ TASKS: dict[str, Callable[[Spec], Result]] = {
     "baseline": baseline,
     "floor": floor,
     "handwritten": handwritten,
+    "handwritten_gc_off": handwritten_gc_off,
     "eventmirror": eventmirror,
     "flat": flat,
     "simulator": simulator_scale,
