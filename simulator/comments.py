@@ -28,6 +28,9 @@ class Comments(Domain):
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         self.comments: dict[str, ServerComment] = {}
+        #: object -> its comments' UUIDs, in the order they were made: removing an object or
+        #: viewing its comments costs its own comments, not a walk of all of them.
+        self._on_object: dict[str, dict[str, None]] = {}
 
     def _ref(self, uuid: str) -> dict[str, Any]:
         return self.world.objects.header(self.world.objects.get(uuid))
@@ -46,6 +49,7 @@ class Comments(Domain):
             raise SimulatorError(f"{author} cannot read object {obj!r}")
         comment = ServerComment(self.world.new_uuid(), obj, author_id, text, self.world.tick())
         self.comments[comment.uuid] = comment
+        self._on_object.setdefault(obj, {})[comment.uuid] = None
         readers = sorted(objects.readers(obj))
         self.world.send_to_users(
             CommentNew,
@@ -83,6 +87,10 @@ class Comments(Domain):
             raise SimulatorError(f"{author} may not delete comment {uuid!r}")
         self.world.tick()
         del self.comments[uuid]
+        siblings = self._on_object[comment.object]
+        del siblings[uuid]
+        if not siblings:
+            del self._on_object[comment.object]
         readers = sorted(self.world.objects.readers(comment.object))
         self.world.send_to_users(
             CommentDelete,
@@ -93,7 +101,7 @@ class Comments(Domain):
         )
 
     def forget_object(self, obj: str) -> None:
-        for uuid in [u for u, c in self.comments.items() if c.object == obj]:
+        for uuid in self._on_object.pop(obj, {}):
             del self.comments[uuid]
 
     def told(self, obj: str, since: int) -> Map[str, mirror_objects.Comment]:
@@ -101,7 +109,7 @@ class Comments(Domain):
         return Map(
             {
                 uuid: mirror_objects.Comment(c.owner, c.text)
-                for uuid, c in self.comments.items()
-                if c.object == obj and c.changed > since
+                for uuid, c in ((u, self.comments[u]) for u in self._on_object.get(obj, {}))
+                if c.changed > since
             }
         )

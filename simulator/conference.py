@@ -51,6 +51,9 @@ class DetailedStream(Domain):
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         self.subscriptions: dict[tuple[str, str], Subscription] = {}
+        #: uuid -> the sessions subscribed to its stream (by session id), so that delivering
+        #: to them, or forgetting the object, costs what it reaches, not a walk of all sessions.
+        self._subscribed_to: dict[str, dict[str, Session]] = {}
 
     def _object(self, uuid: str) -> Any:
         obj = self.world.objects.get(uuid)
@@ -71,9 +74,17 @@ class DetailedStream(Domain):
     def _drop(self, session: Session, uuid: str) -> None:
         self.subscriptions.pop((session.id, uuid), None)
         session.subscriptions.discard((self.name, uuid))
+        sessions = self._subscribed_to.get(uuid)
+        if sessions is not None:
+            sessions.pop(session.id, None)
+            if not sessions:
+                del self._subscribed_to[uuid]
 
     def subscribers(self, uuid: str) -> list[Session]:
-        return [s for s in self.world.sessions.values() if self.subscription(s, uuid) is not None]
+        """The sessions subscribed to ``uuid`` (stale subscriptions dropped), in the order they
+        were opened."""
+        sessions = sorted(self._subscribed_to.get(uuid, {}).values(), key=_opened)
+        return [s for s in sessions if self.subscription(s, uuid) is not None]
 
     def subscribe(self, session_id: str, uuid: str) -> None:
         """A session subscribes to the object's detailed stream (needs read access)."""
@@ -87,14 +98,19 @@ class DetailedStream(Domain):
         change = self.world.tick()
         self.subscriptions[(session.id, uuid)] = Subscription(since, change)
         session.subscriptions.add((self.name, uuid))
+        self._subscribed_to.setdefault(uuid, {})[session.id] = session
         self._subscribed(session, uuid)
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         """Send what a new subscriber receives first (nothing unless overridden)."""
 
     def forget_object(self, uuid: str) -> None:
-        for session in self.world.sessions.values():
+        for session in list(self._subscribed_to.get(uuid, {}).values()):
             self._drop(session, uuid)
+
+
+def _opened(session: Session) -> int:
+    return session.opened
 
 
 @attrs.define

@@ -3,10 +3,16 @@
 Read access: the owner, or any user to whom an attached tag grants a level >= 1. Each user's
 knowledge of an object starts when it becomes visible to her (``visible_since``); the tag
 list she was last told is kept too, since ``object_tag`` does not reach every reader.
+
+Tag and trash commands find what they touch through reverse indexes (tag -> objects, owner ->
+trash, tag -> told tag lists), so their cost follows their recipients, not the world's size.
+Every change to an object's tags, its trash state or a told tag list goes through the helpers
+that keep those indexes.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,6 +30,7 @@ from eventmirror.events import (
 from reducers import objects as mirror_objects
 
 from ._core import Domain, Session, SimulatorError
+from ._object_index import SetIndex
 from .tags import READ, WRITE
 
 
@@ -37,6 +44,9 @@ class ServerObject:
     trashed: bool = False
     #: The change that put it in the trash: who saw the object only later was never told.
     trashed_change: int = 0
+    #: Its place in the order of creation, the objects dict's order: indexed objects are
+    #: listed in it, so that events about several objects come in the same order as a scan.
+    created: int = 0
 
 
 class Objects(Domain):
@@ -49,6 +59,14 @@ class Objects(Domain):
         self.visible_since: dict[tuple[str, str], int] = {}
         #: (user, object) -> the tag list the user was last told.
         self.told_tags: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._creations = itertools.count()
+        #: tag -> the objects carrying it.
+        self._carrying: SetIndex[str, str] = SetIndex()
+        #: owner -> her objects in the trash.
+        self._trash: SetIndex[str, str] = SetIndex()
+        #: tag -> the (user, object) pairs whose told tag list holds it. Not only objects that
+        #: carry it: a user with no access to a tag is not told when it is detached.
+        self._told_with: SetIndex[str, tuple[str, str]] = SetIndex()
 
     # -- access --------------------------------------------------------------------------
 
@@ -77,7 +95,10 @@ class Objects(Domain):
         return self.visible_since.get((user, uuid))
 
     def carrying(self, tag: str) -> list[str]:
-        return [uuid for uuid, obj in self.objects.items() if tag in obj.tags]
+        return self._in_order(self._carrying.get(tag))
+
+    def _in_order(self, uuids: Iterable[str]) -> list[str]:
+        return sorted(uuids, key=lambda uuid: self.objects[uuid].created)
 
     def readers_of_tagged(self, tag: str) -> dict[str, set[str]]:
         """Who reads each object carrying ``tag``: taken before a tag change, then given to
@@ -103,15 +124,23 @@ class Objects(Domain):
 
     # -- telling users -------------------------------------------------------------------
 
+    def _set_tags(self, obj: ServerObject, tags: list[str]) -> None:
+        self._carrying.refile(obj.uuid, obj.tags, tags)
+        obj.tags = tags
+
+    def _tell_tags(self, key: tuple[str, str], tags: tuple[str, ...]) -> None:
+        self._told_with.refile(key, self.told_tags.get(key, ()), tags)
+        self.told_tags[key] = tags
+
     def _tell_visible(self, users: Iterable[str], obj: ServerObject, change: int) -> None:
         for user in users:
             self.visible_since[(user, obj.uuid)] = change
-            self.told_tags[(user, obj.uuid)] = tuple(obj.tags)
+            self._tell_tags((user, obj.uuid), tuple(obj.tags))
 
     def _forget(self, users: Iterable[str], uuid: str) -> None:
         for user in users:
             self.visible_since.pop((user, uuid), None)
-            self.told_tags.pop((user, uuid), None)
+            self._told_with.refile((user, uuid), self.told_tags.pop((user, uuid), ()), ())
 
     def reshare(self, before: Mapping[str, set[str]], actor: str | None) -> None:
         """After a change of tags or policies: share with those who gained read access,
@@ -135,12 +164,11 @@ class Objects(Domain):
 
     def strip_tag(self, tag: str, *, told: set[str]) -> None:
         """A deleted tag comes off every object; users who get ``tag_delete`` strip it too."""
-        for obj in self.objects.values():
-            if tag in obj.tags:
-                obj.tags.remove(tag)
-        for key, tags in list(self.told_tags.items()):
-            if key[0] in told and tag in tags:
-                self.told_tags[key] = tuple(t for t in tags if t != tag)
+        for uuid in self._carrying.pop(tag):
+            self.objects[uuid].tags.remove(tag)
+        for key in list(self._told_with.get(tag)):
+            if key[0] in told:
+                self._tell_tags(key, tuple(t for t in self.told_tags[key] if t != tag))
 
     # -- commands ------------------------------------------------------------------------
 
@@ -153,9 +181,11 @@ class Objects(Domain):
         for tag in tag_list:
             if self.world.tags.level(tag, owner_id) < READ:
                 raise SimulatorError(f"{owner} has no access to tag {tag!r}")
-        obj = ServerObject(self.world.new_uuid(), type, owner_id, description, tag_list)
+        uuid, created = self.world.new_uuid(), next(self._creations)
+        obj = ServerObject(uuid, type, owner_id, description, [], created=created)
         change = self.world.tick()
-        self.objects[obj.uuid] = obj
+        self.objects[uuid] = obj
+        self._set_tags(obj, tag_list)
         readers = sorted(self.readers(obj.uuid))
         self.world.send_to_users(ObjectNew, readers, **self.header(obj), tag=list(obj.tags))
         self._tell_visible(readers, obj, change)
@@ -193,11 +223,12 @@ class Objects(Domain):
             self._remove(uuid, readers)
         else:
             obj.trashed, obj.trashed_change = True, self.world.change
+            self._trash.add(obj.owner, uuid)
 
     def purge_trash(self, owner: str) -> None:
         """Empty ``owner``'s trash: her trashed objects are gone for good."""
         owner_id = self.world.user_id(owner)
-        trashed = [o for o in self.objects.values() if o.owner == owner_id and o.trashed]
+        trashed = [self.objects[uuid] for uuid in self._in_order(self._trash.get(owner_id))]
         if not trashed:
             raise SimulatorError(f"{owner}'s trash is empty: purging it would change nothing")
         self.world.tick()
@@ -208,7 +239,9 @@ class Objects(Domain):
             self._remove(obj.uuid, [owner_id, *others])
 
     def _remove(self, uuid: str, readers: Iterable[str]) -> None:
-        del self.objects[uuid]
+        obj = self.objects.pop(uuid)
+        self._carrying.refile(uuid, obj.tags, ())
+        self._trash.discard(obj.owner, uuid)
         self._forget(readers, uuid)
         for domain in self.world.domains:
             forget = getattr(domain, "forget_object", None)
@@ -236,7 +269,7 @@ class Objects(Domain):
             raise SimulatorError("nothing to attach or detach")
         before = self.readers(uuid)
         self.world.tick()
-        obj.tags = [t for t in obj.tags if t not in removed] + added
+        self._set_tags(obj, [t for t in obj.tags if t not in removed] + added)
         after = self.readers(uuid)
         changed = set(added) | set(removed)
         told = sorted(
@@ -249,7 +282,7 @@ class Objects(Domain):
             payload["tag_delete"] = removed
         self.world.send_to_users(ObjectTag, told, **payload)
         for user in told:
-            self.told_tags[(user, uuid)] = tuple(obj.tags)
+            self._tell_tags((user, uuid), tuple(obj.tags))
         self.reshare({uuid: before}, actor_id)
 
     def view(self, session: Session, mirror: dict[str, Any]) -> None:

@@ -124,7 +124,8 @@ class Tags(Domain):
         server_tag.foreign_use = foreign_use if foreign_use is not None else server_tag.foreign_use
         server_tag.policy = new_policy
         lost = readers_before - self.readers(tag)
-        sent_policy = {**new_policy, **dict.fromkeys(lost, 0)}
+        # Sorted: a set's order follows the hash seed, and the bytes sent must not.
+        sent_policy = {**new_policy, **dict.fromkeys(sorted(lost), 0)}
         recipients = sorted(readers_before | self.readers(tag))
         self.world.send_to_users(TagModify, recipients, **self._payload(server_tag, sent_policy))
         objects.reshare(before, actor_id)
