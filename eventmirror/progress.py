@@ -1,4 +1,4 @@
-"""A progress line on the terminal for long work; silent when output is piped or redirected."""
+"""A progress bar on the terminal for long work; silent when output is piped or redirected."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from typing import TextIO
 #: Nothing shows for work that ends sooner than this (seconds).
 SHOW_AFTER = 1.0
 _REFRESH = 0.25
+#: The bar's width in characters: it fits an 80-column line with the counts beside it.
+BAR_WIDTH = 24
 
 
 class Progress:
-    """Prints ``12,345 events  210,000 events/s  45%`` on one refreshed line of ``stream``.
+    """Draws ``[##########--------------]  45%  12,345 events  210,000 events/s`` on one
+    refreshed line of ``stream``; without a known size (standard input), only the counts.
 
-    Only when ``stream`` is a terminal: logs and pipes stay clean and outputs deterministic.
-    Call :meth:`update` as often as convenient; it redraws at most four times a second.
+    Only when ``stream`` is a terminal, and only once the work has taken a second: logs and
+    pipes stay clean, outputs deterministic. Call :meth:`update` as often as convenient; it
+    redraws at most four times a second.
     """
 
     def __init__(
@@ -36,10 +40,12 @@ class Progress:
             return
         self._next = now + _REFRESH
         rate = count / max(now - self._start, 1e-9)
-        text = f"\r  {count:,} {self._unit}  {rate:,.0f} {self._unit}/s"
+        text = f"{count:,} {self._unit}  {rate:,.0f} {self._unit}/s"
         if self._total and bytes_done is not None:
-            text += f"  {min(100.0, 100.0 * bytes_done / self._total):.0f}%"
-        self._stream.write(text + "\x1b[K")
+            done = min(1.0, max(0.0, bytes_done / self._total))
+            filled = int(done * BAR_WIDTH)
+            text = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done:4.0%}  {text}"
+        self._stream.write(f"\r  {text}\x1b[K")
         self._stream.flush()
         self._shown = True
 
