@@ -9,6 +9,7 @@ generically, reads the real name, and either converts it or explains exactly wha
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -205,8 +206,15 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
 
     def unstructure_hook(cls: type) -> Any:
+        types = hints(cls)
         overrides: dict[str, Any] = {
-            f.name: override(rename=wire_name(f), omit_if_default=f.name != "event")
+            f.name: override(
+                rename=wire_name(f),
+                omit_if_default=f.name != "event",
+                # JSON already: copied in C. cattrs would walk it in Python, two frames a
+                # level, and fail on a metadata value nested 400 deep that decoded fine.
+                unstruct_hook=msgspec.to_builtins if _plain_json(types[f.name]) else None,
+            )
             for f in attrs.fields(cls)
         }
         return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
@@ -215,6 +223,20 @@ def _make_converter() -> cattrs.Converter:
     # Nested structures are Structs that know their wire names and leave absent fields out.
     converter.register_unstructure_hook(msgspec.Struct, msgspec.to_builtins)
     return converter
+
+
+def _plain_json(tp: Any) -> bool:
+    """Whether values of type ``tp`` are plain JSON (no attrs class or Struct inside)."""
+    if tp is Any or tp in (str, int, float, bool, type(None)):
+        return True
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return True
+    if origin is typing.Annotated:
+        return _plain_json(typing.get_args(tp)[0])
+    if origin in (list, dict, tuple, typing.Union, types.UnionType):
+        return all(arg is Ellipsis or _plain_json(arg) for arg in typing.get_args(tp))
+    return False
 
 
 _CONVERTER: Final = _make_converter()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from eventmirror import progress
 from eventmirror.progress import BAR_WIDTH, Progress
 
 
@@ -29,7 +28,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(progress.time, "monotonic", fake)
+    monkeypatch.setattr("eventmirror.progress.time.monotonic", fake)
     return fake
 
 

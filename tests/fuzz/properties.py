@@ -168,9 +168,9 @@ def check_lenient(lines: Sequence[bytes]) -> Mirror:
 def first_fault(lines: Sequence[bytes]) -> tuple[int, str] | None:
     """The first line strict mode must stop at, and what it must say after the subject.
 
-    Lenient mode records it as a rejection, a contradiction or a gap; or counts it as a
-    duplicate although it is malformed (strict mode checks the form before the id: reported
-    on reducers/apply.py, see docs/reliability.md).
+    Lenient mode records it as a rejection, a contradiction or a gap. A malformed event with
+    an id already seen is no fault: both modes skip it unread as a duplicate
+    (docs/mirror.md).
     """
     mirror = reducers.empty()
     for index, data in enumerate(lines):
@@ -178,6 +178,8 @@ def first_fault(lines: Sequence[bytes]) -> tuple[int, str] | None:
         mirror = reducers.apply(mirror, data)
         after = mirror.health
         outcome = decode_outcome(data)
+        if after.duplicates > before.duplicates:
+            continue
         if isinstance(outcome, EventError) and after != before:
             return index, str(outcome)
         gap = len(after.gaps) > len(before.gaps) or after.missing > before.missing

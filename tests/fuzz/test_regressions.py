@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 import reducers
-from eventmirror.codec import decode
+from eventmirror.codec import decode, encode
 from eventmirror.errors import EventError
-from tests.fuzz.properties import check_decode, check_lenient, check_strict
+from eventmirror.events import Event
+from tests.fuzz.properties import check_decode, check_lenient, check_strict, first_fault
 
 TAG = b'"event":"tag_delete","time":5,"tag":'
 
@@ -113,6 +114,21 @@ def test_strict_mode_stops_at_a_gap_before_an_event_of_an_unknown_type() -> None
         reducers.fold(lines, strict=True)
 
 
+def test_strict_mode_skips_a_malformed_duplicate_and_stops_at_the_next_fault() -> None:
+    # atheris: a stale id on a malformed line, then a line that is not JSON. The harness took
+    # the duplicate for the first fault; strict mode rightly skips it, as lenient mode does.
+    lines = [
+        b'{"id":55,' + TAG + b'"a"}',
+        b'{"id":55,"eavent":"tag_delete","time":6}',
+        b'{"id":57,' + TAG + b'"b"\x01}',
+    ]
+    lenient = reducers.fold(lines)
+    assert (lenient.health.duplicates, lenient.health.rejected) == (1, 1)
+    with pytest.raises(EventError, match="not JSON") as raised:
+        reducers.fold(lines, strict=True)
+    assert first_fault(lines) == (2, str(raised.value))
+
+
 def test_a_value_just_within_the_depth_limit_is_previewed_from_anywhere_in_the_stack() -> None:
     # The long profile: preview() re-encoded a value the decoder had just built, from deeper
     # in the stack, and RecursionError escaped; then its text depended on the stack depth.
@@ -126,3 +142,12 @@ def test_a_value_just_within_the_depth_limit_is_previewed_from_anywhere_in_the_s
             "event (trash_purge): id: expected an event id >= 0, got " + "[" * 79 + "…",
             "event: not JSON (nested too deeply): '" + '{"id":' + "[" * 53 + "…'",
         }
+
+
+def test_a_deeply_nested_value_that_decodes_also_encodes() -> None:
+    # hypothesis (long profile): metadata nested 900 deep decoded, but encode() raised
+    # RecursionError, since cattrs walked the value two Python frames a level.
+    nested = b"[" * 700 + b"1" + b"]" * 700
+    event = decode(b'{"id":0,"event":"user_metadata","time":1,"update":{"k":' + nested + b"}}")
+    assert isinstance(event, Event)
+    assert decode(encode(event)) == event
