@@ -206,14 +206,14 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
 
     def unstructure_hook(cls: type) -> Any:
-        types = hints(cls)
+        field_types = hints(cls)
         overrides: dict[str, Any] = {
             f.name: override(
                 rename=wire_name(f),
                 omit_if_default=f.name != "event",
                 # JSON already: copied in C. cattrs would walk it in Python, two frames a
                 # level, and fail on a metadata value nested 400 deep that decoded fine.
-                unstruct_hook=msgspec.to_builtins if _plain_json(types[f.name]) else None,
+                unstruct_hook=msgspec.to_builtins if _plain_json(field_types[f.name]) else None,
             )
             for f in attrs.fields(cls)
         }

@@ -1,21 +1,22 @@
-"""Wire twins: what :func:`reducers.fold` decodes a recording's lines into.
+"""Wire twins: what :func:`reducers.fold` and :func:`reducers.apply` decode lines into.
 
 The event model (one frozen attrs class per event type) is what :func:`eventmirror.decode`
-returns and what users, the simulator and :func:`reducers.apply` see. Building it costs a
-dispatch on the event name in Python (three ``bytes.find`` calls, a slice and a lookup,
-about 1 us) and msgspec's slower path for attrs instances. ``fold`` never hands its events to
-anyone, so it decodes each line in one C pass into a *twin*: a frozen msgspec Struct per event
-class, generated here from that class's own fields, type hints and wire names, in a tagged
-union on ``"event"``. A reducer reads the same attribute names from either.
+returns and what users and the simulator see. Building it costs a dispatch on the event name
+in Python (three ``bytes.find`` calls, a slice and a lookup, about 1 us) and msgspec's slower
+path for attrs instances. ``fold`` and ``apply`` never hand an event decoded from a line to
+anyone but its reducer, so they decode each line in one C pass into a *twin*: a frozen
+msgspec Struct per event class, generated here from that class's own fields, type hints and
+wire names, in a tagged union on ``"event"``. A reducer reads the same attribute names from
+either.
 
 The rule that keeps this exact: **whatever a twin accepts, the event class accepts with the
-same values.** A twin may refuse more; ``fold`` then hands the line to ``apply``, which decodes
-it in full and explains any problem. The one deliberate difference is the millisecond keys of
-sensor data and actions, which the reducers turn into integers anyway: the event classes
-check them with a regular expression (0.7 us a key, most of a ``sensor_data`` event's
-cost), the twins decode them as integers in C, and refuse ``0`` so that ``"-0"`` (an integer
-to msgspec, not digits to the event class) can never slip through; a real key ``"0"`` just
-takes the full path.
+same values.** A twin may refuse more; the line then goes through :func:`eventmirror.decode`,
+which decodes it in full and explains any problem. The one deliberate difference is the
+millisecond keys of sensor data and actions, which the reducers turn into integers anyway: the
+event classes check them with a regular expression (0.7 us a key, most of a ``sensor_data``
+event's cost), the twins decode them as integers in C, and refuse ``0`` so that ``"-0"`` (an
+integer to msgspec, not digits to the event class) can never slip through; a real key ``"0"``
+just takes the full path.
 """
 
 from __future__ import annotations

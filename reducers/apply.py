@@ -198,7 +198,7 @@ def fold(
             if type(item) is bytes:
                 try:
                     event = decode_line(item)
-                except Exception:  # whatever it is, apply decodes the line in full and says
+                except Exception:  # whatever it is, apply decodes the line in full, or says why
                     settle(current, drafts)
                     current = apply(current, item, strict=strict)
                     continue
@@ -212,7 +212,7 @@ def fold(
                 reduce = found
             last_id, now = current.last_id, current.now
             if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
-                # Irregular: ``apply`` decodes a line again into its event class.
+                # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
                 settle(current, drafts)
                 current = apply(current, item, strict=strict)
                 continue

@@ -31,7 +31,7 @@ class Sensor(Entity, frozen=True, gc=False):
 
 
 def _merged(points: Map[int, list[Any]], new: dict[Any, list[Any]]) -> Map[int, list[Any]]:
-    # An event's keys are digits; fold's wire twins have already decoded them as integers.
+    # An event class holds the keys as digits; a wire twin (eventmirror/wire.py) as integers.
     if new and type(next(iter(new))) is not int:
         new = {int(millis): point for millis, point in new.items()}
     return set_all(points, new)
