@@ -14,8 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -57,7 +56,7 @@ def apply(
             except EventError as error:
                 return _undecodable(mirror, error, strict, line)
         else:
-            reduce = _twin_reducers()[type(decoded)]
+            reduce = REDUCERS.get(_EVENT_OF_TWIN[type(decoded)])
     if reduce is None:
         reduce = REDUCERS.get(type(decoded))
     if reduce is None:
@@ -238,10 +237,13 @@ def fold(
     return current
 
 
-@cache
+#: Wire twin -> its event class (eventmirror/wire.py).
+_EVENT_OF_TWIN: Final = {twin: event_type for event_type, twin in TWINS.items()}
+
+
 def _twin_reducers() -> dict[type[Any], Reducer]:
-    """The reducers by wire twin (built once every domain module has registered its own)."""
-    return {TWINS[event_type]: reduce for event_type, reduce in REDUCERS.items()}
+    """The reducers by wire twin, as registered now (once per fold)."""
+    return {TWINS[cls]: reduce for cls, reduce in REDUCERS.items() if cls in TWINS}
 
 
 def _keep_in_place(mirror: Mirror, changes: Changes, drafts: set[str]) -> None:
