@@ -328,7 +328,7 @@ def iter_records(stream: BinaryIO, *, max_document: int = DEFAULT_MAX_DOCUMENT) 
                         if head == _LBRACKET and text[-1] == _RBRACKET and len(text) <= at_once:
                             try:
                                 elements = _ARRAY.decode(text)
-                            except msgspec.DecodeError:
+                            except (msgspec.DecodeError, RecursionError):
                                 pass  # not one valid array: the scanner tells what it is
                             else:
                                 for index, element in enumerate(elements):
@@ -385,7 +385,7 @@ def _split_document(document: bytes, line: int) -> Iterator[Record] | None:
             _VALUE.decode(document)
             return iter((Record(line, document.rstrip(_SPACE)),))
         return _located(document, _ARRAY.decode(document), line)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # nested past the parser's depth, too
         return None
 
 

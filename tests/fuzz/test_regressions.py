@@ -3,12 +3,15 @@ EventError), lost events after it, or was rejected without naming its place."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 import reducers
 from eventmirror.codec import decode, encode
 from eventmirror.errors import EventError
 from eventmirror.events import Event
+from eventmirror.recording import iter_records
 from tests.fuzz.properties import check_decode, check_lenient, check_strict, first_fault
 
 TAG = b'"event":"tag_delete","time":5,"tag":'
@@ -151,3 +154,20 @@ def test_a_deeply_nested_value_that_decodes_also_encodes() -> None:
     event = decode(b'{"id":0,"event":"user_metadata","time":1,"update":{"k":' + nested + b"}}")
     assert isinstance(event, Event)
     assert decode(encode(event)) == event
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"[" * 5_000 + b"]" * 5_000 + b"\n",  # one line
+        b"[\n" + b"[" * 5_000 + b"]" * 5_000 + b"\n]\n",  # pretty-printed over lines
+    ],
+)
+def test_an_array_nested_past_the_parser_s_depth_is_a_rejected_record(document: bytes) -> None:
+    # hypothesis (long profile): the reader's array split raised RecursionError, which crashed
+    # `eventmirror replay` before any event was read.
+    valid = b'{"id":1,' + TAG + b'"a"}\n'
+    records = list(iter_records(io.BytesIO(document + valid)))
+    assert records[-1].data == valid.strip()
+    mirror = reducers.fold(record.data for record in records)
+    assert (mirror.applied, mirror.health.rejected) == (1, len(records) - 1)
