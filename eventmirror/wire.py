@@ -32,7 +32,7 @@ from .events import EVENT_TYPES, Event
 from .events._base import MillisKey
 from .explain import hints, wire_name
 
-__all__ = ["TWINS", "decode_line"]
+__all__ = ["INTEGER_KEYED", "TWINS", "decode_line"]
 
 #: A millisecond key as a twin decodes it: digits only (msgspec's integer keys refuse signs,
 #: spaces, leading zeros and exponents), at most 2**63 - 1, never 0 (see the module docstring).
@@ -71,6 +71,16 @@ def _twin(name: str, cls: Any) -> type[Any]:
         namespace={"event": name, "__doc__": f"The wire twin of :class:`{cls.__qualname__}`."},
     )
 
+
+def _retyped_fields(cls: Any) -> list[str]:
+    types = hints(cls)
+    return [name for name, tp in types.items() if _twin_type(tp) is not tp]
+
+
+#: (event name, field) of the twin fields whose millisecond keys are integers, not digits.
+INTEGER_KEYED: Final = frozenset(
+    (name, field) for name, cls in EVENT_TYPES.items() for field in _retyped_fields(cls)
+)
 
 #: Event class -> its twin, for all 56 event types.
 TWINS: Final[dict[type[Event], type[Any]]] = {

@@ -11,6 +11,7 @@ from reducers import objects as mirror_objects
 from reducers._state import Map
 
 from ._core import Domain, SimulatorError
+from ._object_index import SetIndex
 
 
 @attrs.define
@@ -30,7 +31,7 @@ class Comments(Domain):
         self.comments: dict[str, ServerComment] = {}
         #: object -> its comments' UUIDs, in the order they were made: removing an object or
         #: viewing its comments costs its own comments, not a walk of all of them.
-        self._on_object: dict[str, dict[str, None]] = {}
+        self._on_object: SetIndex[str, str] = SetIndex()
 
     def _ref(self, uuid: str) -> dict[str, Any]:
         return self.world.objects.header(self.world.objects.get(uuid))
@@ -49,7 +50,7 @@ class Comments(Domain):
             raise SimulatorError(f"{author} cannot read object {obj!r}")
         comment = ServerComment(self.world.new_uuid(), obj, author_id, text, self.world.tick())
         self.comments[comment.uuid] = comment
-        self._on_object.setdefault(obj, {})[comment.uuid] = None
+        self._on_object.add(obj, comment.uuid)
         readers = sorted(objects.readers(obj))
         self.world.send_to_users(
             CommentNew,
@@ -87,10 +88,7 @@ class Comments(Domain):
             raise SimulatorError(f"{author} may not delete comment {uuid!r}")
         self.world.tick()
         del self.comments[uuid]
-        siblings = self._on_object[comment.object]
-        del siblings[uuid]
-        if not siblings:
-            del self._on_object[comment.object]
+        self._on_object.discard(comment.object, uuid)
         readers = sorted(self.world.objects.readers(comment.object))
         self.world.send_to_users(
             CommentDelete,
@@ -101,7 +99,7 @@ class Comments(Domain):
         )
 
     def forget_object(self, obj: str) -> None:
-        for uuid in self._on_object.pop(obj, {}):
+        for uuid in self._on_object.pop(obj):
             del self.comments[uuid]
 
     def told(self, obj: str, since: int) -> Map[str, mirror_objects.Comment]:
@@ -109,7 +107,7 @@ class Comments(Domain):
         return Map(
             {
                 uuid: mirror_objects.Comment(c.owner, c.text)
-                for uuid, c in ((u, self.comments[u]) for u in self._on_object.get(obj, {}))
+                for uuid, c in ((u, self.comments[u]) for u in self._on_object.get(obj))
                 if c.changed > since
             }
         )

@@ -29,6 +29,7 @@ from reducers import conference as mirror_conference
 from reducers._state import EMPTY, Map, replace
 
 from ._core import Domain, Session, SimulatorError
+from ._object_index import SetIndex
 
 #: The member fields a conference update may change.
 MEMBER_FLAGS = ("mute", "deaf", "talk", "floor")
@@ -53,7 +54,7 @@ class DetailedStream(Domain):
         self.subscriptions: dict[tuple[str, str], Subscription] = {}
         #: uuid -> the sessions subscribed to its stream (by session id), so that delivering
         #: to them, or forgetting the object, costs what it reaches, not a walk of all sessions.
-        self._subscribed_to: dict[str, dict[str, Session]] = {}
+        self._subscribed_to: SetIndex[str, str] = SetIndex()
 
     def _object(self, uuid: str) -> Any:
         obj = self.world.objects.get(uuid)
@@ -74,16 +75,13 @@ class DetailedStream(Domain):
     def _drop(self, session: Session, uuid: str) -> None:
         self.subscriptions.pop((session.id, uuid), None)
         session.subscriptions.discard((self.name, uuid))
-        sessions = self._subscribed_to.get(uuid)
-        if sessions is not None:
-            sessions.pop(session.id, None)
-            if not sessions:
-                del self._subscribed_to[uuid]
+        self._subscribed_to.discard(uuid, session.id)
 
     def subscribers(self, uuid: str) -> list[Session]:
         """The sessions subscribed to ``uuid`` (stale subscriptions dropped), in the order they
         were opened."""
-        sessions = sorted(self._subscribed_to.get(uuid, {}).values(), key=_opened)
+        sessions = [self.world.sessions[id_] for id_ in self._subscribed_to.get(uuid)]
+        sessions.sort(key=_opened)
         return [s for s in sessions if self.subscription(s, uuid) is not None]
 
     def subscribe(self, session_id: str, uuid: str) -> None:
@@ -98,15 +96,15 @@ class DetailedStream(Domain):
         change = self.world.tick()
         self.subscriptions[(session.id, uuid)] = Subscription(since, change)
         session.subscriptions.add((self.name, uuid))
-        self._subscribed_to.setdefault(uuid, {})[session.id] = session
+        self._subscribed_to.add(uuid, session.id)
         self._subscribed(session, uuid)
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         """Send what a new subscriber receives first (nothing unless overridden)."""
 
     def forget_object(self, uuid: str) -> None:
-        for session in list(self._subscribed_to.get(uuid, {}).values()):
-            self._drop(session, uuid)
+        for session_id in list(self._subscribed_to.get(uuid)):
+            self._drop(self.world.sessions[session_id], uuid)
 
 
 def _opened(session: Session) -> int:

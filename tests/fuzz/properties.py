@@ -17,7 +17,7 @@ from eventmirror.codec import UnknownEvent, decode, decode_object, encode
 from eventmirror.errors import EventError
 from eventmirror.events import Event
 from eventmirror.explain import salvage
-from eventmirror.wire import TWINS, decode_line
+from eventmirror.wire import INTEGER_KEYED, TWINS, decode_line
 from reducers import Mirror
 
 #: The largest event id (EventId in eventmirror/events/_base.py): larger ones cannot be read.
@@ -227,11 +227,7 @@ def check_twin(data: bytes, outcome: object) -> None:
     assert twin.event == outcome.event
     for name in twin.__struct_fields__:
         mine, theirs = getattr(twin, name), getattr(outcome, name)
-        if (outcome.event, name) in MILLIS_FIELDS:  # twins decode these keys as integers > 0
+        if (outcome.event, name) in INTEGER_KEYED:  # twins decode these keys as integers > 0
             assert all(type(key) is int and key > 0 for key in mine), mine
             theirs = {int(key): value for key, value in theirs.items()}
         assert mine == theirs and type(mine) is type(theirs), (name, mine, theirs)
-
-
-#: The fields whose millisecond keys the twins decode as integers.
-MILLIS_FIELDS: Final = frozenset({("sensor_data", "data"), ("sensor_action", "action")})

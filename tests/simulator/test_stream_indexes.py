@@ -26,7 +26,7 @@ def test_an_objects_comments_are_its_own_and_go_with_it() -> None:
     assert set(told) == scanned and len(scanned) == 1
     world.objects.delete("anna", gone, purge=True)
     assert all(c.object == kept for c in world.comments.comments.values())
-    assert list(world.comments._on_object) == [kept]
+    assert list(world.comments._on_object.as_dict()) == [kept]
 
 
 def test_subscribers_come_in_the_order_their_sessions_opened_and_go_with_the_object() -> None:
@@ -38,5 +38,5 @@ def test_subscribers_come_in_the_order_their_sessions_opened_and_go_with_the_obj
     assert world.conference.subscribers(conference) == [early, late]
     world.objects.delete("anna", conference, purge=True)
     assert world.conference.subscribers(conference) == []
-    assert world.conference._subscribed_to == {}
+    assert world.conference._subscribed_to.as_dict() == {}
     assert not early.subscriptions and not late.subscriptions
