@@ -95,8 +95,12 @@ def drafted(value: Any) -> Any:
     kind = type(value)
     if kind is Map:
         return Draft(value)
-    if kind is Objects and type(value.items) is Map:
-        return Objects(Draft(value.items), value.trash, value.by_tag)  # type: ignore[arg-type]
+    if kind is Objects:
+        # The objects themselves and the tag index change often; the trash seldom, and
+        # ``trash_purge`` iterates it, which a draft does not offer.
+        items: Any = Draft(value.items) if type(value.items) is Map else value.items
+        by_tag: Any = Draft(value.by_tag) if type(value.by_tag) is Map else value.by_tag
+        return Objects(items, value.trash, by_tag)
     return value
 
 
@@ -109,6 +113,9 @@ def settle(mirror: Any, names: set[str]) -> None:
             _set(mirror, name, value.persistent())
         elif type(value) is Objects:
             items: Any = value.items
-            if type(items) is Draft:
-                _set(mirror, name, Objects(items.persistent(), value.trash, value.by_tag))
+            by_tag: Any = value.by_tag
+            if type(items) is Draft or type(by_tag) is Draft:
+                items = items.persistent() if type(items) is Draft else items
+                by_tag = by_tag.persistent() if type(by_tag) is Draft else by_tag
+                _set(mirror, name, Objects(items, value.trash, by_tag))
     names.clear()

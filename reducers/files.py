@@ -126,7 +126,12 @@ def file_new(mirror: Mirror, event: FileNew) -> Changes:
 
 
 def _would_contain_itself(volume: Volume, uuid: str, parent: str | None) -> bool:
-    current, steps = parent, 0
+    if parent is None or (parent != uuid and uuid not in volume.children):
+        # Only a node with children can be an ancestor of ``parent``: no walk up the tree
+        # for the usual new file (the children index lists every node that has any).
+        return False
+    current: str | None = parent
+    steps = 0
     while current is not None and steps <= len(volume.files):
         if current == uuid:
             return True

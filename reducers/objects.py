@@ -87,14 +87,24 @@ EMPTY_OBJECTS = Objects()
 
 def put(objects: Objects, uuid: str, new: Object) -> Objects:
     """``objects`` with ``uuid`` set to ``new``, keeping both indexes right."""
-    old = objects.items.get(uuid)
+    return _put_over(objects, uuid, objects.items.get(uuid), new)
+
+
+def _put_over(objects: Objects, uuid: str, old: Object | None, new: Object) -> Objects:
+    """:func:`put`, for a caller that has already looked up the ``old`` object."""
     if old is not None and old.trashed == new.trashed and old.tag == new.tag:
         # The common case (a header, comment or metadata change): no index moves.
         return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
     trash, by_tag = objects.trash, objects.by_tag
-    if (old is not None and old.trashed) != new.trashed:
+    if old is None:  # a new object: nothing to take out of either index
+        if new.trashed:
+            trash = trash.set(uuid, True)
+        if new.tag:
+            by_tag = _reindex(by_tag, uuid, remove=(), add=set(new.tag))
+        return Objects(objects.items.set(uuid, new), trash, by_tag)
+    if old.trashed != new.trashed:
         trash = trash.set(uuid, True) if new.trashed else trash.delete(uuid)
-    old_tags = old.tag if old is not None and old.tag else ()
+    old_tags = old.tag or ()
     new_tags = new.tag or ()
     if old_tags != new_tags:
         by_tag = _reindex(by_tag, uuid, remove=set(old_tags) - set(new_tags), add=set(new_tags))
@@ -183,8 +193,21 @@ def strip_tag(objects: Objects, tag: str) -> Objects:
 
 @reducer(ObjectNew)
 def object_new(mirror: Mirror, event: ObjectNew) -> Changes:
-    obj = replace(_header(mirror.objects, event), tag=tuple(event.tag), trashed=False)
-    return {"objects": put(mirror.objects, event.object, obj)}
+    objects = mirror.objects
+    old = objects.items.get(event.object)
+    tags = tuple(event.tag)
+    if old is None:  # the usual case, built in one go
+        obj = Object(event.type, event.owner, event.description, tags)
+    else:
+        obj = replace(
+            old,
+            type=event.type,
+            owner=event.owner,
+            description=event.description,
+            tag=tags,
+            trashed=False,
+        )
+    return {"objects": _put_over(objects, event.object, old, obj)}
 
 
 @reducer(ObjectModify)
