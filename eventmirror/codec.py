@@ -23,6 +23,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from .errors import EventError, Problem, preview
 from .events import EVENT_TYPES, Event
 from .explain import find_object_problem, find_unreadable, hints, salvage, wire_name
+from .recording import oversized_marker
 
 __all__ = ["UnknownEvent", "decode", "decode_object", "encode", "to_wire"]
 
@@ -128,6 +129,16 @@ def _unparsable(data: bytes, error: Exception) -> EventError:
         problem = find_unreadable(raw)
         assert problem is not None
         return EventError(problem, event_id=raw["id"], event_type=raw["event"])
+    oversized = oversized_marker(data)
+    if oversized is not None:
+        what, limit = oversized
+        problem = Problem(
+            path="",
+            expected=f"too large: {'an' if what[0] == 'a' else 'a'} {what} over {limit} bytes, "
+            "skipped unread "
+            "(replay --max-document raises the limit)",
+        )
+        return EventError(problem)
     if isinstance(error, UnicodeDecodeError):
         reason = "a string is not valid UTF-8"
     elif isinstance(error, RecursionError):

@@ -27,10 +27,19 @@ from typing import BinaryIO, Final
 
 import msgspec
 
-__all__ = ["DEFAULT_MAX_DOCUMENT", "Record", "RecordingError", "iter_records", "open_recording"]
+__all__ = [
+    "DEFAULT_MAX_DOCUMENT",
+    "Record",
+    "RecordingError",
+    "iter_records",
+    "open_recording",
+    "oversized_marker",
+]
 
 #: The largest line, array element or object kept in memory (16 MiB).
 DEFAULT_MAX_DOCUMENT: Final = 16 * 2**20
+#: What stands in for a unit larger than ``max_document``: deliberately not JSON.
+_OVERSIZED = re.compile(rb"<(document|array element) larger than (\d+) bytes at line (\d+)>")
 # Whole pieces of a file are read at once: larger than the default 8 KiB buffer, since a
 # recording is read front to back exactly once.
 _READ_BUFFER: Final = 2**20
@@ -251,7 +260,7 @@ class _Scanner:
     def _emit(self, tail: bytes, *, strip: bool = False) -> None:
         if self.oversized or self.size + len(tail) > self.max_document:
             what = "document" if self.index is None else "array element"
-            data = f"<{what} larger than {self.max_document} bytes at line {self.line}>".encode()
+            data = _marker(what, self.max_document, self.line)
         else:
             data = bytes(self.text + tail) if self.text else tail
             if strip:
@@ -262,6 +271,17 @@ class _Scanner:
         self.kind, self.depth, self.in_string, self.escaped = _IDLE, 0, False, False
         self.open_brackets.clear()
         self.text, self.size, self.oversized = bytearray(), 0, False
+
+
+def _marker(what: str, max_document: int, line: int) -> bytes:
+    return f"<{what} larger than {max_document} bytes at line {line}>".encode()
+
+
+def oversized_marker(data: bytes) -> tuple[str, int] | None:
+    """``(what, limit)`` when ``data`` is the stand-in for a unit larger than the limit
+    (``"document"`` or ``"array element"``); None for any other text."""
+    found = _OVERSIZED.fullmatch(data) if data[:1] == b"<" else None
+    return None if found is None else (found[1].decode(), int(found[2]))
 
 
 def iter_records(stream: BinaryIO, *, max_document: int = DEFAULT_MAX_DOCUMENT) -> Iterator[Record]:

@@ -326,10 +326,10 @@ def test_a_backslash_ending_a_piece_still_escapes_what_follows() -> None:
     ]
 
 
-def test_the_marker_is_not_json_so_the_decoder_rejects_it() -> None:
+def test_the_marker_is_not_json_so_the_decoder_rejects_it_as_too_large() -> None:
     (marker,) = read(b"x" * 100, max_document=10)
     assert MARKER.fullmatch(marker.data)
-    with pytest.raises(EventError, match="not JSON"):
+    with pytest.raises(EventError, match="too large: a document over 10 bytes, skipped unread"):
         decode(marker.data)
 
 

@@ -11,6 +11,7 @@ import msgspec
 import pytest
 
 import reducers
+from eventmirror.codec import decode
 from eventmirror.errors import EventError
 from eventmirror.recording import DEFAULT_MAX_DOCUMENT, iter_records
 from tests.fuzz.test_replay import replay
@@ -51,8 +52,9 @@ def test_a_line_past_the_limit_is_rejected_unread_and_the_next_event_applied(lim
     (anomaly,) = mirror.health.anomalies
     assert anomaly.line == 1
     assert anomaly.message.startswith("line 1: ")
-    assert f"document larger than {limit} bytes at line 1" in anomaly.message
-    with pytest.raises(EventError, match=f"larger than {limit} bytes"):
+    assert f"too large: a document over {limit} bytes, skipped unread" in anomaly.message
+    assert "--max-document" in anomaly.message
+    with pytest.raises(EventError, match=f"too large: a document over {limit} bytes"):
         records = iter_records(Watched(big_event(limit * 50)), max_document=limit)
         reducers.fold((record.data for record in records), strict=True)
 
@@ -63,12 +65,28 @@ def test_the_command_rejects_a_line_past_16_mib_and_says_where_it_went(tmp_path:
     status, out, _ = replay("replay", str(recording), "--rejects", str(rejects))
     assert status == 0
     summary = out.decode()
-    assert "line 1: not JSON" in summary and "larger than 16777216 bytes" in summary
+    assert "line 1: too large: a document over 16777216 bytes" in summary
     assert summary.endswith(f"rejected lines: 1 written to {rejects}\n")
     (entry,) = [msgspec.json.decode(line) for line in rejects.read_bytes().splitlines()]
     # The line itself is never held in memory: the file keeps the stand-in and the reason.
     assert entry["line"] == 1 and entry["text"] == "<document larger than 16777216 bytes at line 1>"
-    assert "larger than 16777216 bytes" in entry["reason"]
+    assert "too large: a document over 16777216 bytes" in entry["reason"]
+
+
+def test_an_oversized_array_element_is_named_as_one_and_its_neighbours_applied() -> None:
+    body = b"[" + NEXT + b", " + big_event(4096) + b"]\n"
+    mirror = reducers.empty()
+    for record in iter_records(io.BytesIO(body), max_document=1000):
+        mirror = reducers.apply(mirror, record.data, line=record.line)
+    assert (mirror.applied, mirror.health.rejected) == (1, 1)
+    (anomaly,) = mirror.health.anomalies
+    assert "too large: an array element over 1000 bytes" in anomaly.message
+
+
+def test_text_that_only_looks_like_the_marker_is_still_not_json() -> None:
+    for text in (b"<document larger than 10 bytes at line 1> ", b"<document larger than x>"):
+        with pytest.raises(EventError, match="not JSON"):
+            decode(text)
 
 
 def test_a_sensor_event_with_a_million_points_is_applied_whole() -> None:
