@@ -8,6 +8,10 @@ slices it keeps changing in place, the way Clojure's transients do: a :class:`Dr
 ``immutables.MapMutation`` behind the persistent map's interface, so the reducers are the same
 pure functions ``apply`` runs; their ``set`` and ``delete`` just change the draft and return it.
 
+Three slices hold maps inside their entities that change with almost every event of their
+domain: a volume's files and children index, a conference's members, a sensor's points. Their
+slices are :class:`NestingDraft` s, which draft those inner maps too (:data:`NESTED`).
+
 ``fold`` turns every draft back into a persistent map (O(1) each) before anything outside the
 loop can see the mirror: before it falls back to ``apply``, and before it returns. A draft
 never reaches a mirror anyone else holds, so ``apply`` stays pure and snapshots stay shared.
@@ -89,12 +93,76 @@ class Draft:
         return self._edit.finish()
 
 
-def drafted(value: Any) -> Any:
+class NestingDraft(Draft):
+    """A draft of a slice whose entities hold maps of their own (a volume's files, a
+    conference's members): those are drafted too, in a copy of the entity made when it is
+    stored, so an event that changes one entry of a nested map edits it in place instead of
+    copying its path (and taking a reference to every neighbour, cold in memory).
+
+    A reducer builds its new entity from the old one's fields, so the nested drafts move
+    from entity to entity; :meth:`persistent` turns them back into maps in a copy of each
+    entity that holds any.
+    """
+
+    __slots__ = ("_fields", "_nested")
+
+    def __init__(self, mapping: Map[Any, Any], fields: tuple[str, ...]) -> None:
+        super().__init__(mapping)
+        self._fields = fields
+        self._nested: set[Any] = set()
+
+    def set(self, key: Any, value: Any) -> Draft:
+        fresh = None
+        for name in self._fields:
+            inner = getattr(value, name)
+            if type(inner) is Map:
+                if fresh is None:
+                    fresh = value.__copy__()
+                _set(fresh, name, Draft(inner))
+        if fresh is not None:
+            value = fresh
+            self._nested.add(key)
+        self._edit[key] = value
+        return self
+
+    __setitem__ = set  # type: ignore[assignment]
+
+    def update(self, items: Any) -> Draft:
+        for key, value in dict(items).items():
+            self.set(key, value)
+        return self
+
+    def persistent(self) -> Map[Any, Any]:
+        edit = self._edit
+        for key in self._nested:
+            value = edit.get(key)
+            if value is None:
+                continue
+            fresh = value.__copy__()
+            for name in self._fields:
+                inner = getattr(value, name)
+                if type(inner) is Draft:
+                    _set(fresh, name, inner.persistent())
+            edit[key] = fresh
+        self._nested.clear()
+        return edit.finish()
+
+
+#: The slices whose entities' maps fold drafts too, with those maps' field names.
+NESTED: dict[str, tuple[str, ...]] = {
+    "volumes": ("files", "children"),
+    "conferences": ("member",),
+    "sensors": ("data", "action", "action_status"),
+}
+
+
+def drafted(value: Any, name: str = "") -> Any:
     """A slice value as ``fold`` keeps it between events: maps, and the objects slice's map of
     objects, become drafts (a draft stays itself); anything else is kept as it is."""
     kind = type(value)
     if kind is Map:
-        return Draft(value)
+        nested = NESTED.get(name)
+        return Draft(value) if nested is None else NestingDraft(value, nested)
     if kind is Objects:
         # The objects themselves and the tag index change often; the trash seldom, and
         # ``trash_purge`` iterates it, which a draft does not offer.
@@ -109,7 +177,7 @@ def settle(mirror: Any, names: set[str]) -> None:
     persistent maps, in place (nobody else holds that mirror)."""
     for name in names:
         value = getattr(mirror, name)
-        if type(value) is Draft:
+        if type(value) is Draft or type(value) is NestingDraft:
             _set(mirror, name, value.persistent())
         elif type(value) is Objects:
             items: Any = value.items

@@ -230,7 +230,7 @@ def fold(
             assign(current, "applied", current.applied + 1)
             for name, value in changes.items():
                 if name not in drafts:
-                    value = drafted(value)
+                    value = drafted(value, name)
                     drafts.add(name)
                 assign(current, name, value)
         settle(current, drafts)
@@ -249,7 +249,7 @@ def _twin_reducers() -> dict[type[Any], Reducer]:
 def _keep_in_place(mirror: Mirror, changes: Changes, drafts: set[str]) -> None:
     for name, value in changes.items():
         if name not in drafts:
-            value = drafted(value)
+            value = drafted(value, name)
             drafts.add(name)
         _set(mirror, name, value)
 

@@ -115,11 +115,21 @@ def test_fold_never_changes_the_mirror_it_continues(
 
 
 def persistent_slices(mirror: reducers.Mirror) -> bool:
-    """Every slice of a mirror fold returns is a persistent map (no draft left behind)."""
+    """Every slice of a mirror fold returns is a persistent map, and so is every map inside
+    their entities (no draft left behind, at either level)."""
     maps = [getattr(mirror, name) for name in reducers.SLICES if name != "objects"]
     objects = mirror.objects
     maps += [objects.items, objects.trash, objects.by_tag]
-    return all(type(value) is immutables.Map for value in maps)
+    if not all(type(value) is immutables.Map for value in maps):
+        return False
+    entities = [entity for slice_ in maps for entity in slice_.values()]
+    return all(
+        type(inner) is immutables.Map
+        for entity in entities
+        if isinstance(entity, msgspec.Struct)
+        for inner in msgspec.structs.astuple(entity)
+        if hasattr(inner, "persistent") or isinstance(inner, immutables.Map)
+    )
 
 
 @given(st.lists(strategies.json_values(max_leaves=10), max_size=10))

@@ -1,0 +1,84 @@
+"""Fold's drafts (reducers/_draft.py): the maps inside a volume, a conference and a sensor are
+edited in place between two events, and nobody outside the fold ever sees one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import pytest
+
+import reducers
+from tests.support import ME, Stream
+from tests.test_properties import persistent_slices
+
+VOLUME = "0c4f8a55-0000-4000-8000-000000000001"
+FOLDER = "0c4f8a55-0000-4000-8000-000000000002"
+ROOM = "0c4f8a55-0000-4000-8000-000000000003"
+SENSOR = "0c4f8a55-0000-4000-8000-000000000004"
+COMMIT = "0c4f8a55-0000-4000-8000-000000000005"
+MEMBERS = [f"0c4f8a55-0000-4000-8000-00000000010{n}" for n in range(4)]
+
+
+def busy_stream() -> Stream:
+    """Each nested map is changed several times in a row, as fold drafts it on the second."""
+    stream = Stream()
+    stream.add("file_new", volume=VOLUME, file=FOLDER, type="folder", name="docs", commit=COMMIT)
+    for n in range(4):
+        file: dict[str, Any] = {
+            "volume": VOLUME,
+            "file": MEMBERS[n],
+            "type": "file",
+            "commit": COMMIT,
+        }
+        stream.add("file_new", **file, name=f"{n}", parent=FOLDER)
+        stream.add("file_modify", **file, size=n)
+    stream.add("conference_join", conference=ROOM, member={m: {"phone": "1"} for m in MEMBERS})
+    for n in range(4):
+        stream.add("conference_update", conference=ROOM, member={MEMBERS[n]: {"mute": True}})
+        stream.add("sensor_data", sensor=SENSOR, data={str(1_700_000_000_000 + n): [n]})
+    stream.add("conference_leave", conference=ROOM, member=MEMBERS[:2])
+    stream.add("file_delete", volume=VOLUME, file=MEMBERS[0], commit=COMMIT)
+    return stream
+
+
+def lines(stream: Stream) -> list[bytes]:
+    return [msgspec.json.encode(event) for event in stream.events]
+
+
+def one_by_one(items: list[bytes], mirror: reducers.Mirror | None = None) -> reducers.Mirror:
+    mirror = mirror if mirror is not None else reducers.empty(ME)
+    for item in items:
+        mirror = reducers.apply(mirror, item)
+    return mirror
+
+
+def test_nested_maps_edited_in_place_come_out_persistent_and_right() -> None:
+    items = lines(busy_stream())
+    folded = reducers.fold(items, me=ME, strict=True)
+    assert folded == one_by_one(items) and persistent_slices(folded)
+    volume = folded.volumes[VOLUME]
+    assert sorted(volume.files) == sorted([FOLDER, *MEMBERS[1:]])
+    assert dict(volume.children[FOLDER]) == dict.fromkeys(MEMBERS[1:], True)
+    assert sorted(folded.conferences[ROOM].member) == sorted(MEMBERS[2:])
+    assert all(m.mute for m in folded.conferences[ROOM].member.values())
+    assert len(folded.sensors[SENSOR].data) == 4
+
+
+@pytest.mark.parametrize("at", range(2, 20, 3))
+def test_an_irregular_event_anywhere_settles_the_nested_drafts(at: int) -> None:
+    items = lines(busy_stream())
+    items.insert(at, items[at - 1])  # a duplicate: fold hands it to apply, after settling
+    folded = reducers.fold(items, me=ME)
+    assert folded == one_by_one(items) and persistent_slices(folded)
+    assert folded.health.duplicates == 1
+
+
+@pytest.mark.parametrize("cut", range(1, 20, 3))
+def test_continuing_a_mirror_never_changes_its_nested_maps(cut: int) -> None:
+    items = lines(busy_stream())
+    start = reducers.fold(items[:cut], me=ME)
+    before: Any = reducers.dumps(start)
+    resumed = reducers.fold(items[cut:], start)
+    assert reducers.dumps(start) == before
+    assert resumed == reducers.fold(items, me=ME) and persistent_slices(resumed)
