@@ -132,13 +132,10 @@ def _unparsable(data: bytes, error: Exception) -> EventError:
     oversized = oversized_marker(data)
     if oversized is not None:
         what, limit = oversized
-        problem = Problem(
-            path="",
-            expected=f"too large: {'an' if what[0] == 'a' else 'a'} {what} over {limit} bytes, "
-            "skipped unread "
-            "(replay --max-document raises the limit)",
-        )
-        return EventError(problem)
+        article = "an" if what == "array element" else "a"
+        advice = "replay --max-document raises the limit"
+        expected = f"too large: {article} {what} over {limit} bytes, skipped unread ({advice})"
+        return EventError(Problem(path="", expected=expected))
     if isinstance(error, UnicodeDecodeError):
         reason = "a string is not valid UTF-8"
     elif isinstance(error, RecursionError):

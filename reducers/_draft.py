@@ -157,8 +157,9 @@ NESTED: dict[str, tuple[str, ...]] = {
 
 
 def drafted(value: Any, name: str = "") -> Any:
-    """A slice value as ``fold`` keeps it between events: maps, and the objects slice's map of
-    objects, become drafts (a draft stays itself); anything else is kept as it is."""
+    """A slice value as ``fold`` keeps it between events: maps become drafts (nesting ones for
+    the slices in :data:`NESTED`), and so do the objects slice's objects and tag index; a
+    draft stays itself, and anything else is kept as it is."""
     kind = type(value)
     if kind is Map:
         nested = NESTED.get(name)
