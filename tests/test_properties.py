@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import reducers
 from eventmirror import strategies
+from reducers._draft import Draft
 from tests.support import ME
 
 streams = strategies.wire_streams(max_size=40)
@@ -116,20 +117,20 @@ def test_fold_never_changes_the_mirror_it_continues(
 
 def persistent_slices(mirror: reducers.Mirror) -> bool:
     """Every slice of a mirror fold returns is a persistent map, and so is every map inside
-    their entities (no draft left behind, at either level)."""
-    maps = [getattr(mirror, name) for name in reducers.SLICES if name != "objects"]
-    objects = mirror.objects
-    maps += [objects.items, objects.trash, objects.by_tag]
-    if not all(type(value) is immutables.Map for value in maps):
+    it, at any depth (no draft left behind)."""
+    return all(_no_drafts(getattr(mirror, name)) for name in reducers.SLICES)
+
+
+def _no_drafts(value: object, depth: int = 0) -> bool:
+    if isinstance(value, Draft):
         return False
-    entities = [entity for slice_ in maps for entity in slice_.values()]
-    return all(
-        type(inner) is immutables.Map
-        for entity in entities
-        if isinstance(entity, msgspec.Struct)
-        for inner in msgspec.structs.astuple(entity)
-        if hasattr(inner, "persistent") or isinstance(inner, immutables.Map)
-    )
+    if depth > 4:  # a slice, an entry, its maps and theirs: deeper is plain JSON
+        return True
+    if isinstance(value, immutables.Map):
+        return all(_no_drafts(inner, depth + 1) for inner in value.values())
+    if isinstance(value, msgspec.Struct):
+        return all(_no_drafts(inner, depth + 1) for inner in msgspec.structs.astuple(value))
+    return True
 
 
 @given(st.lists(strategies.json_values(max_leaves=10), max_size=10))

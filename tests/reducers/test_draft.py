@@ -9,6 +9,8 @@ import msgspec
 import pytest
 
 import reducers
+from reducers._draft import Draft
+from reducers._state import Map
 from tests.support import ME, Stream
 from tests.test_properties import persistent_slices
 
@@ -82,3 +84,40 @@ def test_continuing_a_mirror_never_changes_its_nested_maps(cut: int) -> None:
     resumed = reducers.fold(items[cut:], start)
     assert reducers.dumps(start) == before
     assert resumed == reducers.fold(items, me=ME) and persistent_slices(resumed)
+
+
+def objects_stream() -> Stream:
+    """Objects come and go under two tags: the tag index (a map of maps) is drafted at both
+    levels, and deleting a tag and purging the trash iterate drafts."""
+    stream, tags = Stream(), [MEMBERS[0], MEMBERS[1]]
+    for n in range(6):
+        header: dict[str, Any] = {"object": f"{FOLDER[:-3]}2{n:02d}", "type": "file", "owner": ME}
+        stream.add("object_new", **header, tag=tags[: 1 + n % 2])
+        if n % 3 == 0:
+            stream.add("object_delete", **header)  # to the trash
+    stream.add("tag_delete", tag=tags[1])
+    stream.add("trash_purge")
+    stream.add("object_new", object=VOLUME, type="file", owner=ME, tag=tags)
+    return stream
+
+
+@pytest.mark.parametrize("at", [None, *range(1, 12, 2)])
+def test_the_tag_index_and_the_trash_come_out_persistent_and_right(at: int | None) -> None:
+    items = lines(objects_stream())
+    if at is not None:
+        items.insert(at, items[at - 1])
+    folded = reducers.fold(items, me=ME)
+    assert folded == one_by_one(items) and persistent_slices(folded)
+    objects = folded.objects
+    assert len(objects.items) == 5 and objects.tagged(MEMBERS[0]) == sorted(objects.items)
+    assert objects.tagged(MEMBERS[1]) == [VOLUME]
+    assert not objects.trash
+
+
+def test_a_draft_can_be_iterated_and_edited_afterwards() -> None:
+    draft = Draft(Map({"a": 1}))
+    draft.set("b", 2)
+    assert sorted(draft) == ["a", "b"]
+    draft.set("c", 3).delete("a")
+    assert sorted(draft) == ["b", "c"]
+    assert dict(draft.persistent()) == {"b": 2, "c": 3}
