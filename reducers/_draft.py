@@ -106,24 +106,17 @@ class Draft:
 Drafting = Callable[[Map[Any, Any]], Draft]
 
 
-class MapsDraft(Draft):
-    """A draft whose values are maps themselves (the objects by tag, a volume's children by
-    folder): each value map is drafted too when it is stored, so adding one entry to it edits
-    it in place instead of copying its path (and taking a reference to every neighbour, cold
-    in memory)."""
+class _Nesting(Draft):
+    """What the two nesting drafts share: the keys whose values hold drafts of their own,
+    which :meth:`persistent` makes persistent before the draft itself. Each keeps its own
+    ``set``, the hot path (one shared ``set`` calling a hook cost 4% of a fold's
+    instructions)."""
 
     __slots__ = ("_nested",)
 
     def __init__(self, mapping: Map[Any, Any]) -> None:
         super().__init__(mapping)
         self._nested: set[Any] = set()
-
-    def set(self, key: Any, value: Any) -> Draft:
-        if type(value) is Map:
-            value = Draft(value)
-            self._nested.add(key)
-        self._edit[key] = value
-        return self
 
     def update(self, items: Any) -> Draft:
         for key, value in dict(items).items():
@@ -134,13 +127,36 @@ class MapsDraft(Draft):
         edit = self._edit
         for key in self._nested:
             value = edit.get(key)
-            if isinstance(value, Draft):
-                edit[key] = value.persistent()
+            if value is not None:
+                edit[key] = self._settled(value)
         self._nested.clear()
         return edit.finish()
 
+    def _settled(self, value: Any) -> Any:
+        """``value`` with the drafts it holds made persistent."""
+        raise NotImplementedError
 
-class NestingDraft(Draft):
+
+class MapsDraft(_Nesting):
+    """A draft whose values are maps themselves (the objects by tag, a volume's children by
+    folder): each value map is drafted too when it is stored, so adding one entry to it edits
+    it in place instead of copying its path (and taking a reference to every neighbour, cold
+    in memory)."""
+
+    __slots__ = ()
+
+    def set(self, key: Any, value: Any) -> Draft:
+        if type(value) is Map:
+            value = Draft(value)
+            self._nested.add(key)
+        self._edit[key] = value
+        return self
+
+    def _settled(self, value: Any) -> Any:
+        return value.persistent() if isinstance(value, Draft) else value
+
+
+class NestingDraft(_Nesting):
     """A draft of a slice whose entities hold maps of their own (a volume's files, a
     conference's members): those are drafted too, in a copy of the entity made when it is
     stored.
@@ -150,12 +166,11 @@ class NestingDraft(Draft):
     entity that holds any.
     """
 
-    __slots__ = ("_fields", "_nested")
+    __slots__ = ("_fields",)
 
     def __init__(self, mapping: Map[Any, Any], fields: Mapping[str, Drafting]) -> None:
         super().__init__(mapping)
         self._fields = tuple(fields.items())
-        self._nested: set[Any] = set()
 
     def set(self, key: Any, value: Any) -> Draft:
         fresh = None
@@ -163,7 +178,7 @@ class NestingDraft(Draft):
             inner = getattr(value, name)
             if type(inner) is Map:
                 if fresh is None:
-                    fresh = value.__copy__()
+                    fresh = value.__copy__()  # the reducer's entity may be shared: copy it
                 _set(fresh, name, drafting(inner))
         if fresh is not None:
             value = fresh
@@ -171,25 +186,13 @@ class NestingDraft(Draft):
         self._edit[key] = value
         return self
 
-    def update(self, items: Any) -> Draft:
-        for key, value in dict(items).items():
-            self.set(key, value)
-        return self
-
-    def persistent(self) -> Map[Any, Any]:
-        edit = self._edit
-        for key in self._nested:
-            value = edit.get(key)
-            if value is None:
-                continue
-            fresh = value.__copy__()
-            for name, _ in self._fields:
-                inner = getattr(value, name)
-                if isinstance(inner, Draft):
-                    _set(fresh, name, inner.persistent())
-            edit[key] = fresh
-        self._nested.clear()
-        return edit.finish()
+    def _settled(self, value: Any) -> Any:
+        fresh = value.__copy__()
+        for name, _ in self._fields:
+            inner = getattr(value, name)
+            if isinstance(inner, Draft):
+                _set(fresh, name, inner.persistent())
+        return fresh
 
 
 #: The slices whose entities' maps fold drafts too: each map's field, and how it is drafted.
