@@ -159,13 +159,13 @@ def decode_object(raw: Any) -> Event | UnknownEvent:
     if not isinstance(event_id, int) or isinstance(event_id, bool) or not 0 <= event_id <= _MAX_ID:
         # An id past the 64-bit range is unreadable too: taking it would move the cursor so
         # far that every later event of the stream would count as a duplicate.
-        problem = Problem(path="id", expected=_ID_EXPECTED, got=preview(event_id))
-        if isinstance(event_id, int) and event_id > _MAX_ID:
-            problem = Problem(
-                path="id", expected=f"{_ID_EXPECTED} that fits in 64 bits", got=preview(event_id)
-            )
         if "id" not in raw:
-            problem = Problem(path="id", expected="missing, expected an event id >= 0")
+            problem = Problem(path="id", expected=f"missing, expected {_ID_EXPECTED}")
+        elif isinstance(event_id, int) and event_id > _MAX_ID:
+            expected = f"{_ID_EXPECTED} that fits in 64 bits"
+            problem = Problem(path="id", expected=expected, got=preview(event_id))
+        else:
+            problem = Problem(path="id", expected=_ID_EXPECTED, got=preview(event_id))
         raise EventError(problem, event_type=name if isinstance(name, str) else None)
     if not isinstance(name, str):
         got = preview(name) if "event" in raw else None
