@@ -53,6 +53,7 @@ from __future__ import annotations
 import difflib
 import importlib
 from collections.abc import Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -155,4 +156,11 @@ if not TYPE_CHECKING:
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+        # The face, its submodules imported so far and the dunders; not its own helpers.
+        own = {
+            name
+            for name, value in globals().items()
+            if name.startswith("__")
+            or (isinstance(value, ModuleType) and value.__name__.startswith(f"{__name__}."))
+        }
+        return sorted({*__all__, *own})
