@@ -50,7 +50,6 @@ their ``load``/``loads``/``run`` would read as something else here. The command 
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Mapping
 from types import ModuleType
@@ -148,6 +147,8 @@ if not TYPE_CHECKING:
     def __getattr__(name: str) -> Any:
         home = HOMES.get(name)
         if home is None:
+            import difflib  # only for mistakes: importing the package stays cheap
+
             close = difflib.get_close_matches(name, __all__, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}{hint}")
