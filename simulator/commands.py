@@ -178,8 +178,13 @@ def describe(domain: str, method: Callable[..., Any]) -> Command:
     summary, _, details = inspect.cleandoc(method.__doc__ or "").partition("\n\n")
     return Command(
         domain, method.__name__, declaration.by, tuple(arguments), open_ended,
-        " ".join(summary.split()), details.strip(),
+        _plain(summary), details.strip(),
     )  # fmt: skip
+
+
+def _plain(line: str) -> str:
+    """The docstring's reStructuredText literals as Markdown ones, on one line."""
+    return " ".join(line.split()).replace("``", "`")
 
 
 def commands_of(domain: type[Domain]) -> Iterator[Command]:
@@ -202,10 +207,19 @@ def catalogue() -> Mapping[str, Command]:
     }
 
 
+#: The lines around the generated command list in docs/simulator.md.
+DOCS_BEGIN = "<!-- commands: generated from the @command declarations (simulator/commands.py) -->"
+DOCS_END = "<!-- end of the generated command list -->"
+
+
 def markdown_table() -> str:
-    """The command list of docs/simulator.md: one row per domain."""
-    by_domain: dict[str, list[str]] = {}
-    for found in catalogue().values():
-        by_domain.setdefault(found.domain, []).append(f"`{found.signature()}`")
-    rows = [f"| `world.{domain}` | {', '.join(found)} |" for domain, found in by_domain.items()]
-    return "\n".join(["| domain | commands |", "|---|---|", *rows])
+    """The command list of docs/simulator.md, between :data:`DOCS_BEGIN` and :data:`DOCS_END`."""
+    rows = [
+        f"| `{found.domain}.{found.signature()}` | {_cell(found.summary)} |"
+        for found in catalogue().values()
+    ]
+    return "\n".join(["| command | what it does |", "|---|---|", *rows])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
