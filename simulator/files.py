@@ -63,7 +63,7 @@ class Files(Domain):
     def _node(self, uuid: str) -> tuple[str, Facts]:
         volume = self.volume_of.get(uuid)
         if volume is None:
-            raise SimulatorError(f"no file or folder {uuid!r}")
+            raise SimulatorError(f"no {entity('file or folder', uuid)}")
         return volume, self.volumes[volume].nodes[uuid]
 
     def describe(self, uuid: str) -> str:
@@ -195,7 +195,7 @@ class Files(Domain):
         self._writable(actor, volume)
         if self.volume_of.get(node) != volume:
             raise SimulatorError(
-                f"no file or folder {node!r} in {self.world.objects.describe(volume)}"
+                f"no {self.describe(node)} in {self.world.objects.describe(volume)}"
             )
         change = self.world.tick()
         server = self.volumes[volume]

@@ -4,17 +4,22 @@ declarations share (sessions by object or id, errors that name what they are abo
 from __future__ import annotations
 
 import inspect
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import scenarios
 from scenarios.commands import COMMANDS
 from simulator import Session, SimulatorError, World
 from simulator.commands import DOCS_BEGIN, DOCS_END, catalogue, command, markdown_table
+from simulator.driver import commands as driver_commands
+from simulator.driver import user_name
 
 DOCS = Path(__file__).parents[2] / "docs" / "simulator.md"
 LIBRARY = Path(scenarios.__file__).parent / "library"
@@ -191,3 +196,39 @@ def test_errors_name_chats_comments_files_and_states(world: World) -> None:
     )
     room = world.objects.create("anna", "conference", "Weekly")
     assert refusal(lambda: world.conference.stop(room)) == f"object 'Weekly' ({room}) is not live"
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def labelled(world: World) -> dict[str, str]:
+    """The entities a message must name by their description or name, by UUID."""
+    labels = {uuid: tag.label for uuid, tag in world.tags.tags.items()}
+    labels |= {u: o.description for u, o in world.objects.objects.items() if o.description}
+    labels |= {u: c.description for u, c in world.chat.chats.items() if c.description}
+    files = world.files
+    labels |= {u: files.volumes[v].nodes[u]["name"][0] for u, v in files.volume_of.items()}
+    return labels
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_every_refusal_names_known_entities_and_users_by_name(seed: int) -> None:
+    # Not the world's own seed: the mix would mint call UUIDs equal to the world's.
+    rng = random.Random(seed + 1)
+    world = World(seed)
+    for index in range(3):
+        world.add_user(user_name(index))
+        world.open_session(user_name(index))
+    draw = driver_commands(rng, world)
+    for _ in range(300):
+        world.advance(rng.randint(0, 60))
+        name, attempt = next(draw)
+        try:
+            attempt()
+        except SimulatorError as error:
+            message, labels = str(error), labelled(world)
+            for uuid in UUID.findall(message):
+                assert uuid not in world.names, f"{name}: a user by UUID: {message}"
+                if uuid in labels:
+                    assert f"{labels[uuid]!r} ({uuid})" in message, f"{name}: {message}"
