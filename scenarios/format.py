@@ -306,7 +306,7 @@ class _Checker:
             raise self.fail(
                 item.line_of("do"),
                 f"there is no command {command_name!r}{did_you_mean}{subscribing} "
-                "(docs/scenarios.md lists them)",
+                "(eventmirror commands lists them)",
             )
         arguments = item.get("with", LocatedDict())
         if not isinstance(arguments, LocatedDict):

@@ -64,11 +64,6 @@ class Argument:
 
 
 @attrs.frozen
-class _Declaration:
-    by: By
-
-
-@attrs.frozen
 class Command:
     """A declared command, as the scenario engine and ``eventmirror commands`` see it."""
 
@@ -131,7 +126,7 @@ def command(function: F | None = None, /, *, actor: str | None = ACTOR) -> Any:
         raise TypeError(f"the acting user's parameter is named {ACTOR!r}, not {actor!r}")
 
     def declare(method: F) -> F:
-        setattr(method, _DECLARED, _Declaration(_by(method, actor is not None)))
+        setattr(method, _DECLARED, _by(method, actor is not None))
         return method
 
     return declare if function is None else declare(function)
@@ -152,7 +147,8 @@ def _by(method: Callable[..., Any], has_actor: bool) -> By:
     first = parameters[0]
     if first.default is not inspect.Parameter.empty:
         raise TypeError(f"command {where}: {ACTOR!r} has no default (annotate it 'str | None')")
-    return "user or platform" if "None" in _type(first) else "user"
+    may_be_none = "None" in _type(first).replace(" ", "").split("|")
+    return "user or platform" if may_be_none else "user"
 
 
 def _type(parameter: inspect.Parameter) -> str:
@@ -162,13 +158,13 @@ def _type(parameter: inspect.Parameter) -> str:
     return annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
 
 
-def describe(domain: str, method: Callable[..., Any]) -> Command:
-    """The :class:`Command` a declared method of ``domain`` is."""
-    declaration: _Declaration = getattr(method, _DECLARED)
+def declared(domain: str, method: Callable[..., Any]) -> Command:
+    """The :class:`Command` a method of ``domain`` marked with :func:`command` is."""
+    by: By = getattr(method, _DECLARED)
     arguments: list[Argument] = []
     open_ended = None
     for parameter in list(inspect.signature(method).parameters.values())[1:]:
-        if parameter.name == ACTOR and declaration.by != "platform":
+        if parameter.name == ACTOR:
             continue
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             open_ended = parameter.name
@@ -176,10 +172,10 @@ def describe(domain: str, method: Callable[..., Any]) -> Command:
         required = parameter.default is inspect.Parameter.empty
         arguments.append(Argument(parameter.name, _type(parameter), required))
     summary, _, details = inspect.cleandoc(method.__doc__ or "").partition("\n\n")
+    summary = _plain(summary)
     return Command(
-        domain, method.__name__, declaration.by, tuple(arguments), open_ended,
-        _plain(summary), details.strip(),
-    )  # fmt: skip
+        domain, method.__name__, by, tuple(arguments), open_ended, summary, details.strip()
+    )
 
 
 def _plain(line: str) -> str:
@@ -194,7 +190,7 @@ def commands_of(domain: type[Domain]) -> Iterator[Command]:
         for name in vars(cls):
             if name not in seen and hasattr(getattr(domain, name, None), _DECLARED):
                 seen.add(name)
-                yield describe(domain.name, getattr(domain, name))
+                yield declared(domain.name, getattr(domain, name))
 
 
 @functools.cache
