@@ -5,7 +5,7 @@ A command is a method of a domain (``world.tags.create``) marked with :func:`com
     class Tags(Domain):
         @command
         def create(self, actor: str, label: str, *, policy: Mapping[str, int] | None = None) -> str:
-            \"\"\"A user creates a tag (the first line is the command's one-line doc).
+            \"\"\"A user creates a tag (the first paragraph is the command's one-line doc).
 
             The rest of the docstring: its rules.\"\"\"
 
@@ -22,7 +22,8 @@ The declaration is checked when the module is imported:
   fax report); no parameter is named ``actor``.
 - After the actor come the entity the command works on, then its arguments; their names are
   the names a scenario file gives under ``with:`` and their annotations are their types.
-- The method has a docstring: its first line is the command's one-line doc.
+- The method has a docstring: its first paragraph, joined into one line, is the command's
+  doc (``eventmirror commands``, the docs' table); the rest is its details.
 
 Everything else is derived from these declarations: the scenario engine's command table
 (``scenarios/commands.py``), ``eventmirror commands [DOMAIN]``, and the command list in
@@ -135,7 +136,7 @@ def command(function: F | None = None, /, *, actor: str | None = ACTOR) -> Any:
 def _by(method: Callable[..., Any], has_actor: bool) -> By:
     where = method.__qualname__
     if not (method.__doc__ or "").strip():
-        raise TypeError(f"command {where} has no docstring: its first line is its doc")
+        raise TypeError(f"command {where} has no docstring: its first paragraph is its doc")
     parameters = list(inspect.signature(method).parameters.values())[1:]
     names = [parameter.name for parameter in parameters]
     if not has_actor:
