@@ -1,4 +1,9 @@
-"""What every simulator module shares: the error, sessions, and the domain base class."""
+"""What every simulator module shares: the error, sessions, the domain base class, and how
+messages name things.
+
+A domain's commands are its methods marked with ``@command`` (simulator/commands.py says how
+to declare one: who acts, the entity, the arguments, the docstring).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,15 @@ class SimulatorError(ValueError):
 
     Raised before anything changes, so the world is left exactly as it was.
     """
+
+
+def entity(kind: str, uuid: str, label: str | None = None) -> str:
+    """How an error message names an entity: ``contact 'Hans Mustermann' (52a9...)`` when it
+    has a description or name, ``tag '52a9...'`` when it has none or is unknown.
+
+    The UUID stays whole: it is what a client compares, and a scenario's report shows it as
+    the ``$name`` the file gave it."""
+    return f"{kind} {uuid!r}" if label is None else f"{kind} {label!r} ({uuid})"
 
 
 @attrs.define(eq=False)
@@ -43,6 +57,11 @@ class Domain:
 
     def __init__(self, world: World) -> None:
         self.world = world
+
+    def user_name(self, who: str) -> str:
+        """A user as messages name her: her symbolic name (``who`` is a name or a UUID)."""
+        user = self.world.user_id(who)
+        return self.world.names.get(user, user)
 
     def view(self, session: Session, mirror: dict[str, Any]) -> None:
         """Put this domain's slices, as told to ``session``, into ``mirror`` (Mirror fields)."""

@@ -15,6 +15,7 @@ from reducers import box as mirror_box
 from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 from .fax import object_of_type
 
 
@@ -47,6 +48,7 @@ class Box(Domain):
         super().__init__(world)
         self.boxes: dict[str, ServerBox] = {}
 
+    @command(actor=None)
     def online(
         self, box: str, ip_addr: str, mac_addr: str, sw_version: str, hw_version: str
     ) -> None:
@@ -55,7 +57,10 @@ class Box(Domain):
         device = DeviceInfo(ip_addr, mac_addr, sw_version, hw_version)
         old = self.boxes.get(box)
         if old is not None and old.online and old.device == device:
-            raise SimulatorError(f"box {box!r} is online with that address and versions already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(box)} is online with that address and versions "
+                "already"
+            )
         change = self.world.tick()
         self.boxes[box] = ServerBox(
             True, obj.owner, obj.description, self.world.now, change, device, change
@@ -69,12 +74,13 @@ class Box(Domain):
             **attrs.asdict(device),
         )
 
+    @command(actor=None)
     def offline(self, box: str) -> None:
         """The device of ``box`` goes offline."""
         obj = object_of_type(self.world, box, "box")
         old = self.boxes.get(box)
         if old is None or not old.online:
-            raise SimulatorError(f"box {box!r} is not online")
+            raise SimulatorError(f"{self.world.objects.describe(box)} is not online")
         change = self.world.tick()
         old.online, old.owner, old.description = False, obj.owner, obj.description
         old.time, old.changed = self.world.now, change

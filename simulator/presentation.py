@@ -25,6 +25,7 @@ from reducers import presentation as mirror_presentation
 from reducers._state import EMPTY, Map
 
 from ._core import Session, SimulatorError
+from .commands import command
 from .conference import DetailedStream
 
 #: The fields ``presentation_update`` may carry.
@@ -67,7 +68,7 @@ class Presentation(DetailedStream):
     def _live(self, uuid: str) -> ServerPresentation:
         state = self._state(uuid)
         if not state.live:
-            raise SimulatorError(f"presentation {uuid!r} is not live")
+            raise SimulatorError(f"{self.world.objects.describe(uuid)} is not live")
         return state
 
     def _subscribed(self, session: Session, uuid: str) -> None:
@@ -91,13 +92,16 @@ class Presentation(DetailedStream):
 
     # -- commands ------------------------------------------------------------------------
 
+    @command(actor=None)
     def convert(self, presentation: str, page_count: int | None) -> None:
         """The pages were converted (``page_count``), or the conversion failed (None)."""
         state = self._state(presentation)
         if page_count is not None and page_count < 0:
             raise SimulatorError(f"a page count is >= 0, got {page_count}")
         if state.convert_change and state.page_count == page_count:
-            raise SimulatorError(f"presentation {presentation!r} is converted like that already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(presentation)} is converted like that already"
+            )
         state.convert_change = self.world.tick()
         state.page_count = page_count
         readers = sorted(self.world.objects.readers(presentation))
@@ -122,53 +126,66 @@ class Presentation(DetailedStream):
             **by,
         )
 
-    def start(self, presentation: str, user: str) -> None:
+    @command
+    def start(self, actor: str, presentation: str) -> None:
         """A reader starts the presentation: she is its moderator and first member."""
         state = self._state(presentation)
-        user_id = self.world.user_id(user)
-        if not self.world.objects.can_read(user_id, presentation):
-            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+        user_id = self._reader(actor, presentation)
         if state.live:
-            raise SimulatorError(f"presentation {presentation!r} is live already")
+            raise SimulatorError(f"{self.world.objects.describe(presentation)} is live already")
         self.world.tick()
         state.live = True
         self._start_or_stop(presentation, state, user_id)
 
-    def stop(self, presentation: str, user: str | None = None) -> None:
-        """The presentation ends (``user`` None: by timeout or failure)."""
+    @command
+    def stop(self, actor: str | None, presentation: str) -> None:
+        """A user ends the presentation, or the platform does (None: by timeout or failure)."""
         state = self._live(presentation)
-        user_id = self.world.user_id(user) if user is not None else None
+        user_id = self.world.user_id(actor) if actor is not None else None
         self.world.tick()
         state.live = False
         self._start_or_stop(presentation, state, user_id)
 
-    def join(self, presentation: str, user: str) -> None:
-        state = self._live(presentation)
-        user_id = self.world.user_id(user)
+    def _reader(self, actor: str, presentation: str) -> str:
+        user_id = self.world.user_id(actor)
         if not self.world.objects.can_read(user_id, presentation):
-            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+            raise SimulatorError(
+                f"{self.user_name(actor)} cannot read {self.world.objects.describe(presentation)}"
+            )
+        return user_id
+
+    @command
+    def join(self, actor: str, presentation: str) -> None:
+        """A reader joins the live presentation."""
+        state = self._live(presentation)
+        user_id = self._reader(actor, presentation)
         if user_id in state.members:
-            raise SimulatorError(f"{user} is in presentation {presentation!r} already")
+            raise SimulatorError(
+                f"{self.user_name(actor)} is in {self.world.objects.describe(presentation)} already"
+            )
         self.world.tick()
         state.members.add(user_id)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationJoin, subscribers, presentation=presentation, user=user_id)
 
-    def leave(self, presentation: str, user: str) -> None:
+    @command
+    def leave(self, actor: str, presentation: str) -> None:
         """A member other than the moderator leaves (the moderator stops it instead)."""
         state = self._live(presentation)
-        user_id = self.world.user_id(user)
+        user_id = self.world.user_id(actor)
+        named = self.world.objects.describe(presentation)
         if user_id not in state.members:
-            raise SimulatorError(f"{user} is not in presentation {presentation!r}")
+            raise SimulatorError(f"{self.user_name(actor)} is not in {named}")
         if user_id == state.moderator:
-            raise SimulatorError(f"{user} moderates presentation {presentation!r}")
+            raise SimulatorError(f"{self.user_name(actor)} moderates {named}")
         self.world.tick()
         state.members.discard(user_id)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationLeave, subscribers, presentation=presentation, user=user_id)
 
+    @command(actor=None)
     def update(self, presentation: str, **fields: Any) -> None:
-        """Change the page, the pointer (x, y), its visibility or the moderator."""
+        """The page, the pointer (x, y), its visibility or the moderator change."""
         state = self._live(presentation)
         for name, value in fields.items():
             if name not in UPDATE_FIELDS or value is None:
@@ -186,19 +203,24 @@ class Presentation(DetailedStream):
                 raise SimulatorError("only a member can moderate")
         changed = {n: v for n, v in fields.items() if getattr(state, n) != v}
         if not changed:
-            raise SimulatorError(f"that update of {presentation!r} would change nothing")
+            raise SimulatorError(
+                f"that update of {self.world.objects.describe(presentation)} would change nothing"
+            )
         self.world.tick()
         for name, value in changed.items():
             setattr(state, name, value)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationUpdate, subscribers, presentation=presentation, **changed)
 
+    @command(actor=None)
     def keepalive(self, presentation: str) -> None:
         """The controller asks the joined members' subscribed sessions to confirm."""
         state = self._live(presentation)
         recipients = [s for s in self.subscribers(presentation) if s.user in state.members]
         if not recipients:
-            raise SimulatorError(f"no subscribed member of {presentation!r} to ask")
+            raise SimulatorError(
+                f"no subscribed member of {self.world.objects.describe(presentation)} to ask"
+            )
         self.world.tick()
         for session in recipients:
             self.keepalives[(session.id, presentation)] = self.world.now

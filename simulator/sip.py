@@ -15,6 +15,7 @@ from reducers import sip as mirror_sip
 from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 
 @attrs.define
@@ -49,11 +50,12 @@ class Sip(Domain):
             event_type, [account.owner], user=account.user, domain=account.domain, **payload
         )
 
+    @command
     def create_account(
-        self, owner: str, user_part: str, domain: str, description: str | None = None
+        self, actor: str, user_part: str, domain: str, description: str | None = None
     ) -> str:
-        """``owner`` gets the account ``user_part@domain``; returns that key."""
-        owner_id = self.world.user_id(owner)
+        """The user gets the account ``user_part@domain``; returns that key."""
+        owner_id = self.world.user_id(actor)
         if not user_part or not domain or "@" in user_part or "@" in domain:
             raise SimulatorError(f"not a SIP account: {user_part!r} @ {domain!r}")
         key = mirror_sip.account_key(user_part, domain)
@@ -66,6 +68,7 @@ class Sip(Domain):
         self._send(SipNew, account, **payload)
         return key
 
+    @command(actor=None)
     def modify(self, account: str, description: str) -> None:
         """The account's description changes (``sip_modify`` carries it)."""
         server_account = self.get(account)
@@ -75,12 +78,15 @@ class Sip(Domain):
         server_account.description = description
         self._send(SipModify, server_account, description=description)
 
+    @command(actor=None)
     def delete(self, account: str) -> None:
+        """The account is deleted."""
         server_account = self.get(account)
         self.world.tick()
         del self.accounts[account]
         self._send(SipDelete, server_account)
 
+    @command(actor=None)
     def register(self, account: str, contact: str, expires_in_seconds: int) -> None:
         """A device registers at ``contact`` for ``expires_in_seconds`` from now."""
         server_account = self.get(account)
@@ -93,7 +99,9 @@ class Sip(Domain):
         server_account.registrations[contact] = expire
         self._send(SipRegister, server_account, contact=contact, expire=expire)
 
+    @command(actor=None)
     def unregister(self, account: str, contact: str) -> None:
+        """The device at ``contact`` unregisters before its registration expires."""
         server_account = self.get(account)
         if self._active(server_account, contact) is None:
             raise SimulatorError(f"{contact!r} is not registered on {account!r}")

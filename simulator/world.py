@@ -135,11 +135,13 @@ class World:
         self._sessions_by_user.setdefault(user, []).append(session)
         return session
 
-    def session(self, session_id: str) -> Session:
-        try:
-            return self.sessions[session_id]
-        except KeyError:
-            raise SimulatorError(f"no session {session_id!r}") from None
+    def session(self, session: Session | str) -> Session:
+        """A session of this world, given as a :class:`Session` or its id."""
+        session_id = session.id if isinstance(session, Session) else session
+        found = self.sessions.get(session_id)
+        if found is None or (isinstance(session, Session) and found is not session):
+            raise SimulatorError(f"no session {session_id!r} in this world")
+        return found
 
     def sessions_of(self, users: Iterable[str]) -> list[Session]:
         """Every session of these users, in the order they were opened. The cost follows the
