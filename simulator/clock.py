@@ -55,8 +55,8 @@ class Clock:
 
     def every(self, seconds: int, action: Callable[[], object]) -> Timer:
         """Run ``action`` every ``seconds`` seconds from now until the timer is cancelled."""
-        if seconds < 1:
-            raise SimulatorError(f"a period lasts 1 second or more, got {seconds!r}")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+            raise SimulatorError(f"a period lasts 1 second or more (whole), got {seconds!r}")
         return self._schedule(self.now + seconds, seconds, action)
 
     def _schedule(self, time: int, period: int | None, action: Callable[[], object]) -> Timer:
