@@ -15,7 +15,7 @@ command, so periodic events are marked the same way.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ._core import Domain, SimulatorError
@@ -94,14 +94,7 @@ class Periodic:
             raise SimulatorError(f"{named} sends no periodic {what}")
         timer.cancel()
 
-    def period(self, uuid: str, what: str) -> int | None:
-        timer = self._timers.get((uuid, what))
-        return None if timer is None else timer.period
-
     def forget(self, uuid: str) -> None:
         """The entity is gone: its periods end."""
         for key in [key for key in self._timers if key[0] == uuid]:
             self._timers.pop(key).cancel()
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._timers)
