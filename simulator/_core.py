@@ -43,6 +43,9 @@ class Session:
     #: Detailed streams: ("conference", uuid), ("presentation", uuid), ("sensor", uuid),
     #: ("call", "") for the user's calls.
     subscriptions: set[tuple[str, str]] = attrs.Factory(set)
+    #: The ids of the events a declared re-send delivered (``simulator.resend``): they may
+    #: repeat what the session knows already, on purpose.
+    resent: set[int] = attrs.Factory(set)
 
     def poll(self, after: int | None = None) -> list[dict[str, Any]]:
         """The events after id ``after`` (all of them for None), as ``GET /api/event`` gives."""

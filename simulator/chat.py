@@ -17,6 +17,7 @@ from reducers import chat as mirror_chat
 from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError, entity
+from .clock import Timer
 from .commands import command
 
 
@@ -56,6 +57,8 @@ class Chat(Domain):
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         self.chats: dict[str, ServerChat] = {}
+        #: (chat, user, state) -> the timed state's expiry on the clock
+        self._expiries: dict[tuple[str, str, str], Timer] = {}
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -85,7 +88,8 @@ class Chat(Domain):
         timed = chat.states.get((user, state))
         if timed is None or timed.changed <= chat.joined[member] or timed.expiry is None:
             return None
-        return timed.expiry if self.world.now < timed.expiry else None
+        # The clock ends a state when it expires (_expire).
+        return timed.expiry
 
     def _known_read(self, chat: ServerChat, member: str, user: str) -> str | None:
         pointer = chat.read.get(user)
@@ -161,6 +165,8 @@ class Chat(Domain):
         if not room.joined:
             # Nobody can see or enter it any more.
             del self.chats[uuid]
+            for user_id, state in list(room.states):
+                self._schedule_expiry(uuid, user_id, state, None)
         return message_uuid
 
     def set_state(self, who: str, uuid: str, state: str, seconds: int) -> None:
@@ -179,6 +185,7 @@ class Chat(Domain):
         timers: dict[str, Any] = {state: seconds}
         change = self.world.tick()
         room.states[(user, state)] = TimedState(expiry, change)
+        self._schedule_expiry(uuid, user, state, expiry)
         self.world.send_to_users(ChatUser, members, chat=uuid, user={user: ChatUserState(**timers)})
 
     @command
@@ -204,6 +211,21 @@ class Chat(Domain):
         self.world.send_to_users(
             ChatUser, members, chat=uuid, user={user: ChatUserState(message_read=message)}
         )
+
+    def _schedule_expiry(self, uuid: str, user: str, state: str, expiry: int | None) -> None:
+        """Put the state's expiry on the world's clock (None: it has none any more)."""
+        timer = self._expiries.pop((uuid, user, state), None)
+        if timer is not None:
+            timer.cancel()
+        if expiry is not None:
+            self._expiries[(uuid, user, state)] = self.world.clock.at(
+                expiry, lambda: self._expire(uuid, user, state)
+            )
+
+    def _expire(self, uuid: str, user: str, state: str) -> None:
+        """The state ran out: inactive from now on, still known as changed when it was set."""
+        del self._expiries[(uuid, user, state)]
+        self.chats[uuid].states[(user, state)].expiry = None
 
     def _record(self, chat: ServerChat, message: ChatMessage, change: int) -> str:
         message_uuid = self.world.new_uuid()

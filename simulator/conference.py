@@ -12,6 +12,7 @@ is dropped (lazily) as soon as that differs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -31,6 +32,7 @@ from reducers._state import EMPTY, Map, replace
 from ._core import Domain, Session, SimulatorError
 from ._object_index import SetIndex
 from .commands import command
+from .resend import Periodic, resend
 
 #: The member fields a conference update may change.
 MEMBER_FLAGS = ("mute", "deaf", "talk", "floor")
@@ -56,6 +58,8 @@ class DetailedStream(Domain):
         #: uuid -> the sessions subscribed to its stream (by session id), so that delivering
         #: to them, or forgetting the object, costs what it reaches, not a walk of all sessions.
         self._subscribed_to: SetIndex[str, str] = SetIndex()
+        #: The periodic re-sends running (status, keepalives), by object and what they send.
+        self.periodic = Periodic(world)
 
     def _object(self, uuid: str) -> Any:
         obj = self.world.objects.get(uuid)
@@ -112,6 +116,34 @@ class DetailedStream(Domain):
     def forget_object(self, uuid: str) -> None:
         for session_id in list(self._subscribed_to.get(uuid)):
             self._drop(self.world.sessions[session_id], uuid)
+        self.periodic.forget(uuid)
+
+    def _status_subscribers(self, uuid: str) -> list[Session]:
+        """The sessions a re-sent status reaches: every subscriber (an error if none)."""
+        self._object(uuid)
+        subscribers = self.subscribers(uuid)
+        if not subscribers:
+            named = self.world.objects.describe(uuid)
+            raise SimulatorError(f"{named} has no subscribed session to re-send its status to")
+        return subscribers
+
+    def _repeat(
+        self,
+        uuid: str,
+        what: str,
+        seconds: int,
+        command: Callable[[str], object],
+        wanted: Callable[[], object],
+    ) -> None:
+        """Run the re-send ``command`` on ``uuid`` every ``seconds`` from now, at each time only
+        if ``wanted()`` (someone to send to): a period outlasts a quiet spell."""
+        self._object(uuid)
+
+        def fire() -> None:
+            if wanted():
+                command(uuid)
+
+        self.periodic.start(uuid, what, seconds, fire)
 
 
 def _opened(session: Session) -> int:
@@ -252,6 +284,38 @@ class Conference(DetailedStream):
         self.world.tick()
         state.members.clear()
         self._start_or_stop(conference, state, False)
+
+    @command(actor=None)
+    @resend
+    def resend_status(self, conference: str) -> None:
+        """The platform sends the conference's status again to every subscribed session.
+
+        The reference: the server "may send this event again in regular intervals as long as
+        the subscription exists". It tells a subscriber nothing new, so it is a re-send."""
+        subscribers = self._status_subscribers(conference)
+        members = self.members(conference)
+        self.world.send(ConferenceStatus, subscribers, conference=conference, member=members)
+
+    @command(actor=None)
+    def status_every(self, conference: str, seconds: int) -> None:
+        """The platform re-sends the conference's status every ``seconds`` from now.
+
+        Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
+        (nobody subscribed: nothing is sent, the period goes on). A period running already is
+        replaced; the conference's deletion ends it."""
+        self._repeat(
+            conference,
+            "status",
+            seconds,
+            self.resend_status,
+            lambda: self.subscribers(conference),
+        )
+
+    @command(actor=None)
+    def stop_status_every(self, conference: str) -> None:
+        """The platform stops re-sending the conference's status periodically."""
+        self._object(conference)
+        self.periodic.stop(conference, "status", self.world.objects.describe(conference))
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

@@ -27,6 +27,7 @@ from reducers._state import EMPTY, Map
 from ._core import Session, SimulatorError
 from .commands import command
 from .conference import DetailedStream
+from .resend import resend
 
 #: The fields ``presentation_update`` may carry.
 UPDATE_FIELDS = ("page", "x", "y", "visible", "moderator")
@@ -73,10 +74,13 @@ class Presentation(DetailedStream):
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         self.keepalives.pop((session.id, uuid), None)
+        self._send_status([session], uuid)
+
+    def _send_status(self, sessions: list[Session], uuid: str) -> None:
         state = self._state(uuid)
         self.world.send(
             PresentationStatus,
-            [session],
+            sessions,
             presentation=uuid,
             page=state.page,
             x=state.x,
@@ -213,10 +217,14 @@ class Presentation(DetailedStream):
         self.world.send(PresentationUpdate, subscribers, presentation=presentation, **changed)
 
     @command(actor=None)
+    @resend
     def keepalive(self, presentation: str) -> None:
-        """The controller asks the joined members' subscribed sessions to confirm."""
-        state = self._live(presentation)
-        recipients = [s for s in self.subscribers(presentation) if s.user in state.members]
+        """The controller asks the joined members' subscribed sessions to confirm.
+
+        Sent "periodically" (the reference) whether or not a client answered, so a keepalive
+        may repeat the one a session recorded last (in the same second): it is a re-send."""
+        self._live(presentation)
+        recipients = self._keepalive_recipients(presentation)
         if not recipients:
             raise SimulatorError(
                 f"no subscribed member of {self.world.objects.describe(presentation)} to ask"
@@ -225,6 +233,64 @@ class Presentation(DetailedStream):
         for session in recipients:
             self.keepalives[(session.id, presentation)] = self.world.now
         self.world.send(PresentationKeepalive, recipients, presentation=presentation)
+
+    def _keepalive_recipients(self, uuid: str) -> list[Session]:
+        """The subscribed sessions of joined members (none unless it is live)."""
+        state = self._state(uuid)
+        return [s for s in self.subscribers(uuid) if s.user in state.members]
+
+    @command(actor=None)
+    @resend
+    def resend_status(self, presentation: str) -> None:
+        """The platform sends the presentation's status again to every subscribed session.
+
+        The reference: the server "may send this event again in regular intervals as long as
+        the subscription exists". It tells a subscriber nothing new, so it is a re-send."""
+        self._send_status(self._status_subscribers(presentation), presentation)
+
+    @command(actor=None)
+    def status_every(self, presentation: str, seconds: int) -> None:
+        """The platform re-sends the presentation's status every ``seconds`` from now.
+
+        Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
+        (nobody subscribed: nothing is sent, the period goes on). A period running already is
+        replaced; the presentation's deletion ends it."""
+        self._repeat(
+            presentation,
+            "status",
+            seconds,
+            self.resend_status,
+            lambda: self.subscribers(presentation),
+        )
+
+    @command(actor=None)
+    def stop_status_every(self, presentation: str) -> None:
+        """The platform stops re-sending the presentation's status periodically."""
+        self._object(presentation)
+        named = self.world.objects.describe(presentation)
+        self.periodic.stop(presentation, "status", named)
+
+    @command(actor=None)
+    def keepalive_every(self, presentation: str, seconds: int) -> None:
+        """The controller sends ``keepalive`` every ``seconds`` from now, answered or not.
+
+        Each time the clock reaches it, the subscribed sessions of the members joined then are
+        asked (none, or the presentation not live: nothing is sent, the period goes on). A
+        period running already is replaced; the presentation's deletion ends it."""
+        self._repeat(
+            presentation,
+            "keepalive",
+            seconds,
+            self.keepalive,
+            lambda: self._keepalive_recipients(presentation),
+        )
+
+    @command(actor=None)
+    def stop_keepalive_every(self, presentation: str) -> None:
+        """The controller stops sending keepalives periodically."""
+        self._object(presentation)
+        named = self.world.objects.describe(presentation)
+        self.periodic.stop(presentation, "keepalive", named)
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

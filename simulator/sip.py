@@ -1,7 +1,8 @@
 """SIP accounts on the server, keyed ``user@domain``, and their registrations by contact.
 
 Every event goes to the account's owner only, so an owner's view is simply her accounts;
-a registration is shown while the clock is before its absolute expiry.
+a registration is active until the clock reaches its absolute expiry, when its timer on the
+clock's queue ends it (no event: the mirror expires it by itself).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from reducers import sip as mirror_sip
 from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
+from .clock import Timer
 from .commands import command
 
 
@@ -24,8 +26,10 @@ class ServerAccount:
     user: str
     domain: str
     description: str | None
-    #: contact -> absolute expiry
+    #: contact -> absolute expiry of its last registration, kept once it ran out
     registrations: dict[str, int] = attrs.Factory(dict)
+    #: contact -> the active registration's expiry on the world's clock: it ends it
+    expiries: dict[str, Timer] = attrs.Factory(dict)
 
 
 class Sip(Domain):
@@ -42,8 +46,20 @@ class Sip(Domain):
             raise SimulatorError(f"no SIP account {account!r}") from None
 
     def _active(self, account: ServerAccount, contact: str) -> int | None:
-        expire = account.registrations.get(contact)
-        return expire if expire is not None and self.world.now < expire else None
+        return account.registrations[contact] if contact in account.expiries else None
+
+    def _registered(self, account: ServerAccount, contact: str, expire: int | None) -> None:
+        """Register ``contact`` until ``expire`` on the world's clock, or end it (None)."""
+        timer = account.expiries.pop(contact, None)
+        if timer is not None:
+            timer.cancel()
+        if expire is None:
+            account.registrations.pop(contact, None)
+            return
+        account.registrations[contact] = expire
+        account.expiries[contact] = self.world.clock.at(
+            expire, lambda: account.expiries.pop(contact)
+        )
 
     def _send(self, event_type: type[Any], account: ServerAccount, **payload: Any) -> None:
         self.world.send_to_users(
@@ -83,6 +99,8 @@ class Sip(Domain):
         """The account is deleted."""
         server_account = self.get(account)
         self.world.tick()
+        for contact in list(server_account.registrations):
+            self._registered(server_account, contact, None)
         del self.accounts[account]
         self._send(SipDelete, server_account)
 
@@ -96,7 +114,7 @@ class Sip(Domain):
         if self._active(server_account, contact) == expire:
             raise SimulatorError(f"{contact!r} is registered until {expire} already")
         self.world.tick()
-        server_account.registrations[contact] = expire
+        self._registered(server_account, contact, expire)
         self._send(SipRegister, server_account, contact=contact, expire=expire)
 
     @command(actor=None)
@@ -106,7 +124,7 @@ class Sip(Domain):
         if self._active(server_account, contact) is None:
             raise SimulatorError(f"{contact!r} is not registered on {account!r}")
         self.world.tick()
-        del server_account.registrations[contact]
+        self._registered(server_account, contact, None)
         self._send(SipUnregister, server_account, contact=contact)
 
     def view(self, session: Session, mirror: dict[str, Any]) -> None:

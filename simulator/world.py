@@ -21,6 +21,7 @@ from .announcement import Announcement
 from .box import Box
 from .call import Call
 from .chat import Chat
+from .clock import Clock
 from .comments import Comments
 from .conference import Conference
 from .dialplan import Dialplan
@@ -43,7 +44,9 @@ class World:
 
     def __init__(self, seed: int = 0, *, start: int = DEFAULT_START) -> None:
         self._random = random.Random(seed)
-        self.now = start
+        #: The time and the one queue of everything that falls due (expiries, periodic status,
+        #: keepalives): docs/simulator.md.
+        self.clock = Clock(start)
         #: Counts every change; facts and sessions remember it to know who was told what.
         self.change = 0
         self.users: dict[str, str] = {}
@@ -114,11 +117,15 @@ class World:
             return self.users[who]
         raise SimulatorError(f"no user {who!r} (known: {', '.join(sorted(self.users)) or 'none'})")
 
+    @property
+    def now(self) -> int:
+        """The virtual clock's time, in seconds since the epoch."""
+        return self.clock.now
+
     def advance(self, seconds: int) -> None:
-        """Move the virtual clock forward."""
-        if seconds < 0:
-            raise SimulatorError(f"the clock only moves forward, got {seconds} seconds")
-        self.now += seconds
+        """Move the virtual clock forward, running everything that falls due on the way (an
+        expiry, a periodic status) in order, each at its due time."""
+        self.clock.advance(seconds)
 
     def tick(self) -> int:
         """Count one change and return its number."""

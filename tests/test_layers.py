@@ -57,6 +57,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror": TOP,
     "eventmirror.__main__": TOP,
     "eventmirror.cli": TOP,
+    "eventmirror.commandlist": TOP,
     "eventmirror.summary": TOP,
     "eventmirror.rejects": TOP,
     "eventmirror.progress": TOP,
