@@ -5,6 +5,11 @@ the whole line straight into that attrs class (1.4 us for a typical event, faste
 ``orjson.loads`` builds a dict). If anything about that guess is off (no name, an unknown
 name, a nested ``"event"`` key seen first, a bad field) the slow path decodes the line
 generically, reads the real name, and either converts it or explains exactly what is wrong.
+
+Fields the reference does not define (a newer server's additions, or a typo) never make an
+event unreadable: :func:`decode` leaves them out of the event, and :func:`decode_in_full`
+also names each one (:class:`UnknownField`), so that the reducers can count them (lenient
+mode) or refuse the event (strict mode).
 """
 
 from __future__ import annotations
@@ -13,19 +18,38 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, Union
 
 import attrs
 import cattrs
 import msgspec
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from .errors import EventError, Problem, preview
+from .errors import EventError, Problem, did_you_mean, preview
 from .events import EVENT_TYPES, Event
-from .explain import find_object_problem, find_unreadable, hints, salvage, wire_name
+from .explain import (
+    field_path,
+    fields_of,
+    find_object_problem,
+    find_unreadable,
+    hints,
+    is_record,
+    key_path,
+    salvage,
+    wire_name,
+)
 from .recording import oversized_marker
 
-__all__ = ["UnknownEvent", "decode", "decode_object", "encode", "to_wire"]
+__all__ = [
+    "UnknownEvent",
+    "UnknownField",
+    "decode",
+    "decode_in_full",
+    "decode_object",
+    "encode",
+    "to_wire",
+    "unknown_type_problem",
+]
 
 
 @attrs.frozen
@@ -152,6 +176,38 @@ def _text_preview(data: bytes, limit: int = 60) -> str:
 
 def decode_object(raw: Any) -> Event | UnknownEvent:
     """Decode one event from an already parsed JSON value (a dict from ``json.loads``)."""
+    return _decode_object(raw)[0]
+
+
+def decode_in_full(
+    data: bytes | str | Mapping[str, Any],
+) -> tuple[Event | UnknownEvent, tuple[UnknownField, ...]]:
+    """Decode one event (JSON text or a parsed object) as :func:`decode` does, and also name
+    every field in it that the reference does not define, which the event leaves out.
+
+    Slower than :func:`decode` (the text is parsed generically first): for the few lines the
+    fast paths refuse.
+    """
+    if isinstance(data, Mapping):
+        return _decode_object(data if isinstance(data, dict) else dict(data))
+    if type(data) is not bytes:
+        data = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    try:
+        raw = _GENERIC.decode(data)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise _unparsable(data, error) from None
+    return _decode_object(raw)
+
+
+def unknown_type_problem(name: str) -> Problem:
+    """What is wrong with an event of a type the reference does not list (strict mode)."""
+    # Names share their endings (_new, _delete): only a close match is a likely typo.
+    hint = did_you_mean(name, EVENT_TYPES, cutoff=0.75)
+    expected = f"not one of the reference's event types{hint}"
+    return Problem(path="", expected=expected)
+
+
+def _decode_object(raw: Any) -> tuple[Event | UnknownEvent, tuple[UnknownField, ...]]:
     if not isinstance(raw, dict):
         raise EventError(Problem(path="", expected="a JSON object", got=preview(raw)))
     event_id = raw.get("id")
@@ -174,14 +230,138 @@ def decode_object(raw: Any) -> Event | UnknownEvent:
     cls = EVENT_TYPES.get(name)
     if cls is None:
         time = raw.get("time")
-        return UnknownEvent(event_id, name, raw, time if type(time) is int else None)
-    value = _python_names(raw, cls) if cls in _RENAMED else raw
+        return UnknownEvent(event_id, name, raw, time if type(time) is int else None), ()
+    # Unknown keys at the top are seen at once; nested structures refuse theirs, so a
+    # conversion that fails may only have met one of those: then they are found and dropped.
+    walked = not raw.keys() <= _WIRE_NAMES[cls]
+    cleaned, unknown = _without_unknown_fields(raw, cls, name) if walked else (raw, ())
     try:
-        event: Event = msgspec.convert(value, cls)
+        return _convert(cleaned, cls), unknown
     except msgspec.ValidationError as error:
-        problem = find_object_problem(raw, cls) or Problem(path="", expected=str(error))
-        raise EventError(problem, event_id=event_id, event_type=name) from None
+        failure = error
+    if not walked:
+        cleaned, unknown = _without_unknown_fields(raw, cls, name)
+        if unknown:
+            try:
+                return _convert(cleaned, cls), unknown
+            except msgspec.ValidationError as error:
+                failure = error
+    problem = find_object_problem(cleaned, cls) or Problem(path="", expected=str(failure))
+    raise EventError(problem, event_id=event_id, event_type=name) from None
+
+
+def _convert(value: dict[str, Any], cls: type[Event]) -> Event:
+    event: Event = msgspec.convert(_python_names(value, cls) if cls in _RENAMED else value, cls)
     return event
+
+
+#: Event class -> the keys it defines, as on the wire.
+_WIRE_NAMES: Final = {
+    cls: frozenset(wire_name(field) for field in attrs.fields(cls)) for cls in EVENT_TYPES.values()
+}
+_SHOWN_KEY = 80  # a key longer than this is cut in counts: a hostile key cannot grow them
+
+
+@attrs.frozen
+class UnknownField:
+    """A key in an event where the reference defines no such field."""
+
+    #: Where, as a JSON path in the event: ``foo``, ``members["1de7…"].foo``.
+    path: str
+    #: The name the health report counts it by, after the event type: ``members.foo``.
+    counted_as: str
+    #: What it is no field of: the event type, or the JSON path of a nested object.
+    owner: str
+    #: The fields ``owner`` has (wire names), for the message.
+    fields: tuple[str, ...]
+    key: str
+
+    @property
+    def problem(self) -> Problem:
+        """``foo: not a field of tag_new; did you mean 'tag'? (its fields: ...)``."""
+        hint = did_you_mean(self.key, self.fields)
+        expected = f"not a field of {self.owner}{hint} (its fields: {', '.join(self.fields)})"
+        return Problem(path=self.path, expected=expected)
+
+
+def _without_unknown_fields(
+    raw: dict[str, Any], cls: type[Event], name: str
+) -> tuple[dict[str, Any], tuple[UnknownField, ...]]:
+    found: list[UnknownField] = []
+    cleaned = _strip(raw, cls, "", "", name, found)
+    return cleaned, tuple(found)
+
+
+def _strip(
+    value: Any, tp: Any, path: str, counted: str, owner: str, found: list[UnknownField]
+) -> Any:
+    """``value`` without the keys type ``tp`` does not define (``value`` itself when it has
+    none), each noted in ``found``."""
+    if not _holds_records(tp):
+        return value
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _strip(value, typing.get_args(tp)[0], path, counted, owner, found)
+    if origin in (Union, types.UnionType):
+        for arm in typing.get_args(tp):
+            if _same_kind(value, arm):
+                return _strip(value, arm, path, counted, owner, found)
+        return value
+    if origin is list and isinstance(value, list):
+        (item_type,) = typing.get_args(tp)
+        items = [
+            _strip(item, item_type, f"{path}[{index}]", counted, owner, found)
+            for index, item in enumerate(value)
+        ]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
+    if origin is dict and isinstance(value, dict):
+        value_type = typing.get_args(tp)[1]
+        entries = {
+            key: _strip(item, value_type, key_path(path, key), counted, owner, found)
+            for key, item in value.items()
+        }
+        changed = any(entries[key] is not item for key, item in value.items())
+        return entries if changed else value
+    if not (is_record(tp) and isinstance(value, dict)):
+        return value
+    specs = {spec.wire: spec for spec in fields_of(tp)}
+    names = tuple(wire for wire in specs if wire != "event")
+    cleaned: dict[str, Any] | None = None
+    for key, item in value.items():
+        # A key that is not text is a value salvaged from bad input (explain.Unreadable).
+        text = key if isinstance(key, str) else repr(key)
+        where = field_path(path, key) if text is key and key.isidentifier() else key_path(path, key)
+        shown = text if len(text) <= _SHOWN_KEY else text[: _SHOWN_KEY - 1] + "…"
+        count_as = f"{counted}.{shown}" if counted else shown
+        spec = specs.get(key)
+        if spec is None:
+            found.append(UnknownField(where, count_as, path or owner, names, text))
+            cleaned = dict(value) if cleaned is None else cleaned
+            del cleaned[key]
+            continue
+        new = _strip(item, spec.type, where, count_as, owner, found)
+        if new is not item:
+            cleaned = dict(value) if cleaned is None else cleaned
+            cleaned[key] = new
+    return value if cleaned is None else cleaned
+
+
+@cache
+def _holds_records(tp: Any) -> bool:
+    """Whether values of type ``tp`` may hold structures with named fields."""
+    if is_record(tp):
+        return True
+    return any(_holds_records(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
+
+
+def _same_kind(value: Any, tp: Any) -> bool:
+    """Whether ``value`` is the JSON kind (object or list) of union arm ``tp``."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _same_kind(value, typing.get_args(tp)[0])
+    if isinstance(value, dict):
+        return origin is dict or is_record(tp)
+    return isinstance(value, list) and origin is list
 
 
 def _python_names(value: Any, tp: Any) -> Any:

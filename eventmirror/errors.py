@@ -32,10 +32,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {noun(count, singular, plural_form)}"
 
 
-def did_you_mean(word: str, options: Iterable[str], n: int = 1) -> str:
+def did_you_mean(word: str, options: Iterable[str], n: int = 1, *, cutoff: float = 0.6) -> str:
     """``; did you mean 'x'?`` for the closest of ``options`` (up to ``n`` of them), or the
-    empty string when none is close."""
-    close = difflib.get_close_matches(word, list(options), n=n)
+    empty string when none is close (``cutoff``: how similar, 0..1, as in difflib)."""
+    close = difflib.get_close_matches(word, list(options), n=n, cutoff=cutoff)
     return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .replay import UntilId
 
 _WIDTH = 16
+_NAMES_SHOWN = 10  # unknown field names in the summary; the JSON form has them all
 
 
 def _when(seconds: int | None) -> str:
@@ -81,6 +82,11 @@ def stream_rows(mirror: Mirror) -> Iterator[str]:
     yield _row("resets", health.reset_count)
     kinds = ", ".join(f"{name} x{count}" for name, count in sorted(health.unknown_types.items()))
     yield _row("unknown types", health.unknown, kinds)
+    fields = sorted(health.unknown_fields.items())
+    named = ", ".join(f"{name} x{count}" for name, count in fields[:_NAMES_SHOWN])
+    if len(fields) > _NAMES_SHOWN:
+        named += f", ... ({plural(len(fields), 'name')})"
+    yield _row("unknown fields", sum(count for _, count in fields), named)
     yield _row("time backwards", health.time_backwards_count)
     yield _row(
         "anomalies",

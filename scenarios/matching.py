@@ -25,6 +25,8 @@ from typing import Any, Final
 import attrs
 import re2
 
+from eventmirror.errors import plural
+
 
 class _Marker:
     """A named singleton; its repr is how it is written in a scenario file."""
@@ -143,7 +145,7 @@ def _compare_mapping(
         differences += compare(want, actual.get(key, MISSING), strict=strict, path=(*path, key))
     if strict:
         differences += [
-            Difference((*path, key), MISSING, value, "not expected (strict)")
+            Difference((*path, key), MISSING, value, "not expected: the match is strict")
             for key, value in actual.items()
             if key not in expected
         ]
@@ -170,7 +172,7 @@ def _compare_unordered(
     if not isinstance(actual, list):
         return [Difference(path, expected, actual, "expected a list")]
     if len(actual) != len(expected.items):
-        note = f"expected {len(expected.items)} items in any order, got {len(actual)}"
+        note = f"expected {plural(len(expected.items), 'item')} in any order, got {len(actual)}"
         return [Difference(path, expected, actual, note)]
     unmatched = _unmatched(expected.items, actual, strict)
     if not unmatched:

@@ -141,7 +141,7 @@ def test_a_failed_expectation_shows_paths_and_values_by_name() -> None:
 
 def test_strict_expectations_list_what_was_not_expected() -> None:
     text = report(TAG + "  - expect: ben\n    mirror: {tags: {$p: {label: P}}}\n    strict: true\n")
-    assert "tags.$p.owner  (not expected (strict))" in text
+    assert "tags.$p.owner  (not expected: the match is strict)" in text
 
 
 def test_replay_feeds_a_recording_into_a_session(tmp_path: Path) -> None:
