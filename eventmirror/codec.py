@@ -324,26 +324,39 @@ def _strip(
         return entries if changed else value
     if not (is_record(tp) and isinstance(value, dict)):
         return value
-    specs = {spec.wire: spec for spec in fields_of(tp)}
-    names = tuple(wire for wire in specs if wire != "event")
+    nested, names = _record_fields(tp)
     cleaned: dict[str, Any] | None = None
     for key, item in value.items():
+        field_type = nested.get(key, _KNOWN) if key in names or key == "event" else None
+        if field_type is _KNOWN:
+            continue  # a field that holds no structure: nothing in it to check
         # A key that is not text is a value salvaged from bad input (explain.Unreadable).
         text = key if isinstance(key, str) else repr(key)
         where = field_path(path, key) if text is key and key.isidentifier() else key_path(path, key)
         shown = text if len(text) <= _SHOWN_KEY else text[: _SHOWN_KEY - 1] + "…"
         count_as = f"{counted}.{shown}" if counted else shown
-        spec = specs.get(key)
-        if spec is None:
+        if field_type is None:
             found.append(UnknownField(where, count_as, path or owner, names, text))
             cleaned = dict(value) if cleaned is None else cleaned
             del cleaned[key]
             continue
-        new = _strip(item, spec.type, where, count_as, owner, found)
+        new = _strip(item, field_type, where, count_as, owner, found)
         if new is not item:
             cleaned = dict(value) if cleaned is None else cleaned
             cleaned[key] = new
     return value if cleaned is None else cleaned
+
+
+_KNOWN: Final = object()
+
+
+@cache
+def _record_fields(tp: type) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A record type's fields that may hold structures (wire name -> type), and the names of
+    all its fields but ``event`` (wire names, in order)."""
+    specs = fields_of(tp)
+    nested = {spec.wire: spec.type for spec in specs if _holds_records(spec.type)}
+    return nested, tuple(spec.wire for spec in specs if spec.wire != "event")
 
 
 @cache
