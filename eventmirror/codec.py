@@ -185,18 +185,24 @@ def decode_in_full(
     """Decode one event (JSON text or a parsed object) as :func:`decode` does, and also name
     every field in it that the reference does not define, which the event leaves out.
 
-    Slower than :func:`decode` (the text is parsed generically first): for the few lines the
-    fast paths refuse.
+    The event is exactly what :func:`decode` gives (or raises); the text is then parsed again
+    generically to find the keys: slower, for the few lines the fast paths refuse.
     """
     if isinstance(data, Mapping):
         return _decode_object(data if isinstance(data, dict) else dict(data))
+    event = decode(data)
+    if isinstance(event, UnknownEvent):
+        return event, ()
     if type(data) is not bytes:
         data = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     try:
         raw = _GENERIC.decode(data)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise _unparsable(data, error) from None
-    return _decode_object(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        # A value msgspec refuses (text that is not UTF-8, NaN) in a key the event left out.
+        raw = salvage(data)
+    if not isinstance(raw, dict):
+        return event, ()
+    return event, _without_unknown_fields(raw, type(event), event.event)[1]
 
 
 def unknown_type_problem(name: str) -> Problem:
@@ -324,16 +330,16 @@ def _strip(
         return entries if changed else value
     if not (is_record(tp) and isinstance(value, dict)):
         return value
-    nested, names = _record_fields(tp)
+    nested, defined, names = _record_fields(tp)
     cleaned: dict[str, Any] | None = None
     for key, item in value.items():
-        field_type = nested.get(key, _KNOWN) if key in names or key == "event" else None
+        field_type = nested.get(key, _KNOWN) if key in defined else None
         if field_type is _KNOWN:
             continue  # a field that holds no structure: nothing in it to check
         # A key that is not text is a value salvaged from bad input (explain.Unreadable).
         text = key if isinstance(key, str) else repr(key)
         where = field_path(path, key) if text is key and key.isidentifier() else key_path(path, key)
-        shown = text if len(text) <= _SHOWN_KEY else text[: _SHOWN_KEY - 1] + "…"
+        shown = (text if len(text) <= _SHOWN_KEY else text[: _SHOWN_KEY - 1] + "…") or '""'
         count_as = f"{counted}.{shown}" if counted else shown
         if field_type is None:
             found.append(UnknownField(where, count_as, path or owner, names, text))
@@ -351,12 +357,13 @@ _KNOWN: Final = object()
 
 
 @cache
-def _record_fields(tp: type) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """A record type's fields that may hold structures (wire name -> type), and the names of
-    all its fields but ``event`` (wire names, in order)."""
+def _record_fields(tp: type) -> tuple[dict[str, Any], frozenset[str], tuple[str, ...]]:
+    """A record type's fields that may hold structures (wire name -> type), the wire names
+    of all its fields, and those to show in a message (all but ``event``, in order)."""
     specs = fields_of(tp)
     nested = {spec.wire: spec.type for spec in specs if _holds_records(spec.type)}
-    return nested, tuple(spec.wire for spec in specs if spec.wire != "event")
+    defined = frozenset(spec.wire for spec in specs)
+    return nested, defined, tuple(spec.wire for spec in specs if spec.wire != "event")
 
 
 @cache

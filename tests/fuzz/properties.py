@@ -133,7 +133,30 @@ def check_decode(data: bytes) -> Outcome:
             assert from_object == outcome, (from_object, outcome)
     elif raw is not NOT_JSON and not isinstance(raw, dict):
         assert isinstance(outcome, EventError), outcome
+    if not near_the_limit:
+        check_in_full(data, outcome)
     return outcome
+
+
+def check_in_full(data: bytes, outcome: Outcome) -> None:
+    """``decode_in_full`` gives what ``decode`` gives (the same event, or the same error), and
+    names only keys the event left out: none of the fields of its place, and at the top, none
+    that the event's own wire form has."""
+    try:
+        event, unknown = decode_in_full(data)
+    except EventError as error:
+        assert isinstance(outcome, EventError), (outcome, error)
+        assert str(error) == str(outcome), (str(error), str(outcome))
+        return
+    assert event == outcome, (event, outcome)
+    if isinstance(event, UnknownEvent):
+        assert unknown == (), unknown
+        return
+    wire = msgspec.json.decode(encode(event))
+    for field in unknown:
+        assert field.path and field.counted_as and field.key not in field.fields, field
+        if field.owner == event.event:  # a top-level key: the event's wire form lacks it
+            assert field.key not in wire, (field, wire)
 
 
 def account(mirror: Mirror) -> int:
