@@ -4,7 +4,9 @@ Stream rules (DESIGN.md, "Stream semantics"): the next expected id is the last i
 or equal id is a duplicate, skipped and counted. A higher id leaves a gap, recorded with a
 resync flag; the event is still applied (lenient) or raises (strict). Id 0 after a higher id is
 a new server session: a reset, flagged for resync. A fresh mirror accepts any first id, since
-recordings may start mid-stream. Unknown event types are counted and kept (bounded).
+recordings may start mid-stream. Unknown event types are counted and kept (bounded), and
+fields the reference does not define are counted by ``type.field``; strict mode raises for
+both.
 A malformed or contradictory event raises in strict mode; in lenient mode it is recorded as an
 anomaly with the same detail, and leaves the domain state unchanged.
 """
@@ -109,10 +111,8 @@ def _apply_in_full(
         if last_id is not None and decoded.id > last_id + 1:  # the gap comes first, as always
             problem = _gap_problem(last_id, decoded.id)
             raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
-        refused = EventError(
-            unknown_fields[0].problem, event_id=decoded.id, event_type=decoded.event, line=line
-        )
-        raise refused
+        problem = unknown_fields[0].problem
+        raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
     after = apply(mirror, decoded, strict=strict, line=line)
     if after.health.duplicates > mirror.health.duplicates:
         return after  # skipped unread, as every duplicate
