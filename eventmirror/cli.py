@@ -47,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--strict",
         action="store_true",
-        help="stop at the first malformed event, gap or contradiction (exit status 1)",
+        help=(
+            "stop at the first malformed event, gap, contradiction, or event type or field "
+            "the reference does not define (exit status 1)"
+        ),
     )
     replay.add_argument("--me", metavar="UUID", help="the session's own user")
     replay.add_argument(

@@ -18,7 +18,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, Final, Union
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -27,18 +27,9 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from .errors import EventError, Problem, did_you_mean, preview
 from .events import EVENT_TYPES, Event
-from .explain import (
-    field_path,
-    fields_of,
-    find_object_problem,
-    find_unreadable,
-    hints,
-    is_record,
-    key_path,
-    salvage,
-    wire_name,
-)
+from .explain import find_object_problem, find_unreadable, hints, salvage, wire_name
 from .recording import oversized_marker
+from .unknown_fields import UnknownField, without_unknown_fields
 
 __all__ = [
     "UnknownEvent",
@@ -202,7 +193,7 @@ def decode_in_full(
         raw = salvage(data)
     if not isinstance(raw, dict):
         return event, ()
-    return event, _without_unknown_fields(raw, type(event), event.event)[1]
+    return event, without_unknown_fields(raw, type(event), event.event)[1]
 
 
 def unknown_type_problem(name: str) -> Problem:
@@ -240,13 +231,13 @@ def _decode_object(raw: Any) -> tuple[Event | UnknownEvent, tuple[UnknownField, 
     # Unknown keys at the top are seen at once; nested structures refuse theirs, so a
     # conversion that fails may only have met one of those: then they are found and dropped.
     walked = not raw.keys() <= _WIRE_NAMES[cls]
-    cleaned, unknown = _without_unknown_fields(raw, cls, name) if walked else (raw, ())
+    cleaned, unknown = without_unknown_fields(raw, cls, name) if walked else (raw, ())
     try:
         return _convert(cleaned, cls), unknown
     except msgspec.ValidationError as error:
         failure = error
     if not walked:
-        cleaned, unknown = _without_unknown_fields(raw, cls, name)
+        cleaned, unknown = without_unknown_fields(raw, cls, name)
         if unknown:
             try:
                 return _convert(cleaned, cls), unknown
@@ -265,123 +256,6 @@ def _convert(value: dict[str, Any], cls: type[Event]) -> Event:
 _WIRE_NAMES: Final = {
     cls: frozenset(wire_name(field) for field in attrs.fields(cls)) for cls in EVENT_TYPES.values()
 }
-_SHOWN_KEY = 80  # a key longer than this is cut in counts: a hostile key cannot grow them
-
-
-@attrs.frozen
-class UnknownField:
-    """A key in an event where the reference defines no such field."""
-
-    #: Where, as a JSON path in the event: ``foo``, ``members["1de7…"].foo``.
-    path: str
-    #: The name the health report counts it by, after the event type: ``members.foo``.
-    counted_as: str
-    #: What it is no field of: the event type, or the JSON path of a nested object.
-    owner: str
-    #: The fields ``owner`` has (wire names), for the message.
-    fields: tuple[str, ...]
-    key: str
-
-    @property
-    def problem(self) -> Problem:
-        """``foo: not a field of tag_new; did you mean 'tag'? (its fields: ...)``."""
-        hint = did_you_mean(self.key, self.fields)
-        expected = f"not a field of {self.owner}{hint} (its fields: {', '.join(self.fields)})"
-        return Problem(path=self.path, expected=expected)
-
-
-def _without_unknown_fields(
-    raw: dict[str, Any], cls: type[Event], name: str
-) -> tuple[dict[str, Any], tuple[UnknownField, ...]]:
-    found: list[UnknownField] = []
-    cleaned = _strip(raw, cls, "", "", name, found)
-    return cleaned, tuple(found)
-
-
-def _strip(
-    value: Any, tp: Any, path: str, counted: str, owner: str, found: list[UnknownField]
-) -> Any:
-    """``value`` without the keys type ``tp`` does not define (``value`` itself when it has
-    none), each noted in ``found``."""
-    if not _holds_records(tp):
-        return value
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _strip(value, typing.get_args(tp)[0], path, counted, owner, found)
-    if origin in (Union, types.UnionType):
-        for arm in typing.get_args(tp):
-            if _same_kind(value, arm):
-                return _strip(value, arm, path, counted, owner, found)
-        return value
-    if origin is list and isinstance(value, list):
-        (item_type,) = typing.get_args(tp)
-        items = [
-            _strip(item, item_type, f"{path}[{index}]", counted, owner, found)
-            for index, item in enumerate(value)
-        ]
-        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
-    if origin is dict and isinstance(value, dict):
-        value_type = typing.get_args(tp)[1]
-        entries = {
-            key: _strip(item, value_type, key_path(path, key), counted, owner, found)
-            for key, item in value.items()
-        }
-        changed = any(entries[key] is not item for key, item in value.items())
-        return entries if changed else value
-    if not (is_record(tp) and isinstance(value, dict)):
-        return value
-    nested, defined, names = _record_fields(tp)
-    cleaned: dict[str, Any] | None = None
-    for key, item in value.items():
-        field_type = nested.get(key, _KNOWN) if key in defined else None
-        if field_type is _KNOWN:
-            continue  # a field that holds no structure: nothing in it to check
-        # A key that is not text is a value salvaged from bad input (explain.Unreadable).
-        text = key if isinstance(key, str) else repr(key)
-        where = field_path(path, key) if text is key and key.isidentifier() else key_path(path, key)
-        shown = (text if len(text) <= _SHOWN_KEY else text[: _SHOWN_KEY - 1] + "…") or '""'
-        count_as = f"{counted}.{shown}" if counted else shown
-        if field_type is None:
-            found.append(UnknownField(where, count_as, path or owner, names, text))
-            cleaned = dict(value) if cleaned is None else cleaned
-            del cleaned[key]
-            continue
-        new = _strip(item, field_type, where, count_as, owner, found)
-        if new is not item:
-            cleaned = dict(value) if cleaned is None else cleaned
-            cleaned[key] = new
-    return value if cleaned is None else cleaned
-
-
-_KNOWN: Final = object()
-
-
-@cache
-def _record_fields(tp: type) -> tuple[dict[str, Any], frozenset[str], tuple[str, ...]]:
-    """A record type's fields that may hold structures (wire name -> type), the wire names
-    of all its fields, and those to show in a message (all but ``event``, in order)."""
-    specs = fields_of(tp)
-    nested = {spec.wire: spec.type for spec in specs if _holds_records(spec.type)}
-    defined = frozenset(spec.wire for spec in specs)
-    return nested, defined, tuple(spec.wire for spec in specs if spec.wire != "event")
-
-
-@cache
-def _holds_records(tp: Any) -> bool:
-    """Whether values of type ``tp`` may hold structures with named fields."""
-    if is_record(tp):
-        return True
-    return any(_holds_records(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
-
-
-def _same_kind(value: Any, tp: Any) -> bool:
-    """Whether ``value`` is the JSON kind (object or list) of union arm ``tp``."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _same_kind(value, typing.get_args(tp)[0])
-    if isinstance(value, dict):
-        return origin is dict or is_record(tp)
-    return isinstance(value, list) and origin is list
 
 
 def _python_names(value: Any, tp: Any) -> Any:

@@ -19,9 +19,10 @@ import msgspec
 from .codec import decode
 from .errors import EventError
 from .progress import Progress
-from .recording import head_of, iter_records, looks_binary, open_recording, why_no_events
+from .recording import iter_records, open_recording
 from .rejects import RejectsFile
 from .summary import render
+from .unusable import head_of, looks_binary, why_no_events
 
 if TYPE_CHECKING:
     from reducers import Health, Mirror

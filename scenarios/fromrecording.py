@@ -43,7 +43,8 @@ from typing import Any
 import yaml
 
 import reducers
-from eventmirror.recording import head_of, iter_records, open_recording, why_no_events
+from eventmirror.recording import iter_records, open_recording
+from eventmirror.unusable import head_of, why_no_events
 
 from .engine import Run, run
 from .format import UUID_PATTERN, parse
