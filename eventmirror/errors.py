@@ -6,7 +6,6 @@ decoder, the command line's summary and messages, and the scenario checker all u
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from itertools import islice
 from typing import Any
@@ -35,6 +34,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def did_you_mean(word: str, options: Iterable[str], n: int = 1, *, cutoff: float = 0.6) -> str:
     """``; did you mean 'x'?`` for the closest of ``options`` (up to ``n`` of them), or the
     empty string when none is close (``cutoff``: how similar, 0..1, as in difflib)."""
+    import difflib  # only for mistakes: importing the model stays cheap
+
     close = difflib.get_close_matches(word, list(options), n=n, cutoff=cutoff)
     return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
