@@ -4,7 +4,9 @@ Stream rules (DESIGN.md, "Stream semantics"): the next expected id is the last i
 or equal id is a duplicate, skipped and counted. A higher id leaves a gap, recorded with a
 resync flag; the event is still applied (lenient) or raises (strict). Id 0 after a higher id is
 a new server session: a reset, flagged for resync. A fresh mirror accepts any first id, since
-recordings may start mid-stream. Unknown event types are counted and kept (bounded).
+recordings may start mid-stream. Unknown event types are counted and kept (bounded), and
+fields the reference does not define are counted by ``type.field``; strict mode raises for
+both.
 A malformed or contradictory event raises in strict mode; in lenient mode it is recorded as an
 anomaly with the same detail, and leaves the domain state unchanged.
 """
@@ -18,7 +20,7 @@ from typing import Any, Final
 
 import msgspec
 
-from eventmirror.codec import UnknownEvent, decode, decode_object
+from eventmirror.codec import UnknownEvent, UnknownField, decode_in_full, unknown_type_problem
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
 from eventmirror.wire import TWINS, decode_line
@@ -26,7 +28,18 @@ from eventmirror.wire import TWINS, decode_line
 from ._draft import drafted, settle
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
 from ._state import Changes, replace
-from .mirror import KEEP, Anomaly, AnomalyKind, Gap, Health, Mirror, Reset, TimeJump, empty
+from .mirror import (
+    KEEP,
+    OTHER_UNKNOWN_FIELDS,
+    Anomaly,
+    AnomalyKind,
+    Gap,
+    Health,
+    Mirror,
+    Reset,
+    TimeJump,
+    empty,
+)
 
 _set = msgspec.structs.force_setattr
 # msgspec Structs copy themselves in C; the stubs do not list it.
@@ -51,24 +64,14 @@ def apply(
         try:
             decoded = decode_line(event)  # as fold does (eventmirror/wire.py)
         except Exception:  # whatever it is, the full decoder decodes it or says why
-            try:
-                decoded = decode(event)
-            except EventError as error:
-                return _undecodable(mirror, error, strict, line)
-        else:
-            reduce = REDUCERS.get(_EVENT_OF_TWIN[type(decoded)])
+            return _apply_in_full(mirror, event, strict, line)
+        reduce = REDUCERS.get(_EVENT_OF_TWIN[type(decoded)])
     if reduce is None:
         reduce = REDUCERS.get(type(decoded))
     if reduce is None:
-        if not isinstance(decoded, UnknownEvent):
-            try:
-                decoded = _decoded(decoded)
-            except EventError as error:
-                return _undecodable(mirror, error, strict, line)
-            reduce = REDUCERS.get(type(decoded))
-        if reduce is None:
-            assert isinstance(decoded, UnknownEvent)
+        if isinstance(decoded, UnknownEvent):
             return _unknown(mirror, decoded, strict)
+        return _apply_in_full(mirror, decoded, strict, line)
     last_id, now, time = mirror.last_id, mirror.now, decoded.time
     # The common case, kept cheap: the next id, and time not going backwards.
     if last_id is not None and decoded.id == last_id + 1 and now is not None and time >= now:
@@ -88,6 +91,45 @@ def apply(
             _set(new, name, value)
         return new
     return _apply_irregular(mirror, decoded, reduce, strict, line)
+
+
+def _apply_in_full(
+    mirror: Mirror, event: bytes | str | Mapping[str, Any], strict: bool, line: int | None
+) -> Mirror:
+    """An event as text or a parsed object, decoded in full: fields the reference does not
+    define are counted in the health report, or (strict) refused with the first of them."""
+    try:
+        decoded, unknown_fields = decode_in_full(event)
+    except EventError as error:
+        return _undecodable(mirror, error, strict, line)
+    if isinstance(decoded, UnknownEvent):
+        return _unknown(mirror, decoded, strict)
+    if not unknown_fields:
+        return apply(mirror, decoded, strict=strict, line=line)
+    if strict and not _stale(mirror, decoded.id):
+        last_id = mirror.last_id
+        if last_id is not None and decoded.id > last_id + 1:  # the gap comes first, as always
+            problem = _gap_problem(last_id, decoded.id)
+            raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
+        problem = unknown_fields[0].problem
+        raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
+    after = apply(mirror, decoded, strict=strict, line=line)
+    if after.health.duplicates > mirror.health.duplicates:
+        return after  # skipped unread, as every duplicate
+    health = _with_unknown_fields(after.health, decoded.event, unknown_fields)
+    return replace(after, health=health)
+
+
+def _with_unknown_fields(
+    health: Health, event_type: str, fields: tuple[UnknownField, ...]
+) -> Health:
+    counts = dict(health.unknown_fields)
+    for field in fields:
+        key = f"{event_type}.{field.counted_as}"
+        if key not in counts and len(counts) >= KEEP:
+            key = OTHER_UNKNOWN_FIELDS
+        counts[key] = counts.get(key, 0) + 1
+    return replace(health, unknown_fields=counts)
 
 
 def _undecodable(mirror: Mirror, error: EventError, strict: bool, line: int | None) -> Mirror:
@@ -291,14 +333,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _decoded(event: bytes | str | Mapping[str, Any] | UnknownEvent) -> Event | UnknownEvent:
-    if isinstance(event, (bytes, str)):
-        return decode(event)
-    if isinstance(event, UnknownEvent):
-        return event
-    return decode_object(dict(event) if not isinstance(event, dict) else event)
-
-
 def _expire(mirror: Mirror, now: int) -> Mirror:
     due, remaining = mirror.timers.split_due(now)
     mirror = replace(mirror, timers=remaining)
@@ -324,6 +358,8 @@ def _unknown(mirror: Mirror, event: UnknownEvent, strict: bool) -> Mirror:
             health = _with_reset(health, last_id, event.time or 0)
         else:
             return replace(mirror, health=replace(health, duplicates=health.duplicates + 1))
+    if strict:
+        raise EventError(unknown_type_problem(event.name), event_id=event.id, event_type=event.name)
     kept = health.unknown_events
     if len(kept) < KEEP:
         kept = (*kept, dict(event.raw))
