@@ -33,11 +33,16 @@ from . import (  # noqa: F401 - importing a domain module registers its reducers
     user,
 )
 from ._registry import REDUCERS
+from ._slice import DECLARED, Slice, check_declarations
 from .apply import EventInput, advance, apply, collector_paused, fold
 from .jsonform import MirrorFormatError, dumps, from_json, loads, to_json
 from .mirror import KEEP, SLICES, Anomaly, Gap, Health, Mirror, Reset, TimeJump, empty
 
+# The typed face (the Mirror's fields) and the declarations must name the same slices.
+check_declarations(SLICES)
+
 __all__ = [
+    "DECLARED",
     "KEEP",
     "REDUCERS",
     "SLICES",
@@ -49,6 +54,7 @@ __all__ = [
     "Mirror",
     "MirrorFormatError",
     "Reset",
+    "Slice",
     "TimeJump",
     "UnknownEvent",
     "advance",
