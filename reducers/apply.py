@@ -14,13 +14,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, Protocol, runtime_checkable
 
 import msgspec
 
 from eventmirror.codec import UnknownEvent, decode, decode_object
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
+from eventmirror.recording import iter_records
 from eventmirror.wire import TWINS, decode_line
 
 from ._draft import drafted, settle
@@ -34,6 +35,15 @@ _shallow_copy: Callable[[Mirror], Mirror] = Mirror.__copy__  # type: ignore[attr
 
 #: What :func:`apply` accepts: a decoded event, its JSON text, or its parsed JSON object.
 EventInput = Event | UnknownEvent | bytes | str | Mapping[str, Any]
+
+
+@runtime_checkable
+class Readable(Protocol):
+    """A file :func:`fold` reads as a recording (opened in binary mode, or in text mode)."""
+
+    def readline(self, size: int = -1, /) -> bytes | str: ...
+
+    def read(self, size: int = -1, /) -> bytes | str: ...
 
 
 def apply(
@@ -169,13 +179,18 @@ def advance(mirror: Mirror, now: int) -> Mirror:
 
 
 def fold(
-    events: Iterable[EventInput],
+    events: Iterable[EventInput] | Readable,
     mirror: Mirror | None = None,
     *,
     strict: bool = False,
     me: str | None = None,
 ) -> Mirror:
     """Fold a whole stream into a mirror (a new one for user ``me`` unless one is given).
+
+    ``events`` is an iterable of events (as :func:`apply` takes them), or a file: a recording
+    read as the command line reads it (:func:`eventmirror.recording.iter_records`: JSON Lines,
+    ``GET /api/event`` response bodies, compact or pretty-printed, or a mix), whose anomalies
+    carry the line each event starts on.
 
     The same as :func:`apply` on each event in turn. The common case (a line that decodes,
     the next id, time not going backwards) is inlined here, since a per-event function call
@@ -191,15 +206,20 @@ def fold(
     current = mirror if mirror is not None else empty(me)
     drafts: set[str] = set()
     reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
+    # A file is read as a recording; its records' lines go with the events that fall back
+    # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
+    numbered = _Numbered(events) if isinstance(events, Readable) else None
+    items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
     with collector_paused():
-        for item in events:
+        for item in items:
             event: Any = item
             if type(item) is bytes:
                 try:
                     event = decode_line(item)
                 except Exception:  # whatever it is, apply decodes the line in full, or says why
                     settle(current, drafts)
-                    current = apply(current, item, strict=strict)
+                    line = numbered.line if numbered is not None else None
+                    current = apply(current, item, strict=strict, line=line)
                     continue
                 reduce = twin_reducers[type(event)]
             else:
@@ -213,7 +233,8 @@ def fold(
             if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
                 # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
                 settle(current, drafts)
-                current = apply(current, item, strict=strict)
+                line = numbered.line if numbered is not None else None
+                current = apply(current, item, strict=strict, line=line)
                 continue
             time = event.time
             if current is given:
@@ -223,7 +244,10 @@ def fold(
             try:
                 changes = reduce(current, event)
             except Inconsistent as contradiction:
-                current = _contradicted_in_place(current, event, contradiction, drafts, strict)
+                line = numbered.line if numbered is not None else None
+                current = _contradicted_in_place(
+                    current, event, contradiction, drafts, strict, line
+                )
                 continue
             assign(current, "last_id", last_id + 1)
             assign(current, "now", time)
@@ -235,6 +259,34 @@ def fold(
                 assign(current, name, value)
         settle(current, drafts)
     return current
+
+
+class _Numbered:
+    """A recording's records as the byte texts fold reads, remembering the line of the one
+    read last (so the loop stays the same as for a list of lines)."""
+
+    __slots__ = ("_stream", "line")
+
+    def __init__(self, stream: Readable) -> None:
+        self._stream: Any = _Encoded(stream) if isinstance(stream.read(0), str) else stream
+        self.line: int | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        for record in iter_records(self._stream):
+            self.line = record.line
+            yield record.data
+
+
+class _Encoded:
+    """A text-mode file read as bytes (UTF-8), for a recording opened without ``"rb"``."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: Readable) -> None:
+        self._text = text
+
+    def readline(self, size: int = -1, /) -> bytes:
+        return str(self._text.readline(size)).encode("utf-8", "surrogateescape")
 
 
 #: Wire twin -> its event class (eventmirror/wire.py).
@@ -263,7 +315,12 @@ def _expire_in_place(mirror: Mirror, now: int, drafts: set[str]) -> None:
 
 
 def _contradicted_in_place(
-    mirror: Mirror, event: Event, contradiction: Inconsistent, drafts: set[str], strict: bool
+    mirror: Mirror,
+    event: Event,
+    contradiction: Inconsistent,
+    drafts: set[str],
+    strict: bool,
+    line: int | None,
 ) -> Mirror:
     """:func:`_contradicted` for fold's private mirror. A rejecting reducer raised before
     changing anything; one that applied its event has already edited the drafts."""
@@ -271,7 +328,7 @@ def _contradicted_in_place(
         _keep_in_place(mirror, contradiction.applied, drafts)
         contradiction = Inconsistent(contradiction.problem, applied={})
     settle(mirror, drafts)
-    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, None)
+    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, line)
 
 
 @contextmanager
