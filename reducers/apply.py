@@ -459,4 +459,4 @@ def _with_anomaly(health: Health, kind: AnomalyKind, error: EventError, line: in
     return replace(health, anomalies=anomalies, inconsistent=health.inconsistent + 1)
 
 
-__all__ = ["EventInput", "advance", "apply", "collector_paused", "fold"]
+__all__ = ["EventInput", "Readable", "advance", "apply", "collector_paused", "fold"]

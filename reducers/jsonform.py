@@ -24,10 +24,12 @@ import msgspec
 
 from ._slice import DECLARED, ENCODER, pending_timers, present_fields
 from ._state import Map
-from .mirror import Health, Mirror
+from .mirror import SLICES, Health, Mirror
 from .timers import TimerIndex
 
 _STREAM_HEAD = ("me", "last_id", "now", "applied")
+#: The JSON form's top-level keys: the stream, then every slice in the Mirror's order.
+SECTIONS: tuple[str, ...] = ("stream", *SLICES)
 
 
 class MirrorFormatError(ValueError):
@@ -47,18 +49,23 @@ def _decode_hook(tp: Any, value: Any) -> Any:
 
 
 def _document(mirror: Mirror) -> dict[str, Any]:
-    stream: dict[str, Any] = {
-        name: value for name in _STREAM_HEAD if (value := getattr(mirror, name)) is not None
-    }
-    stream.update(msgspec.structs.asdict(mirror.health))
-    document: dict[str, Any] = {"stream": stream}
-    for name, declared in DECLARED.items():
-        written = declared.written(getattr(mirror, name))
-        document[name] = {
-            key: present_fields(entity) if isinstance(entity, msgspec.Struct) else entity
-            for key, entity in written.items()
+    return {name: section(mirror, name) for name in SECTIONS}
+
+
+def section(mirror: Mirror, name: str) -> Any:
+    """One top-level section of the mirror's JSON form (``"stream"`` or a slice), ready to
+    encode (maps and structs as they are)."""
+    if name == "stream":
+        stream: dict[str, Any] = {
+            key: value for key in _STREAM_HEAD if (value := getattr(mirror, key)) is not None
         }
-    return document
+        stream.update(msgspec.structs.asdict(mirror.health))
+        return stream
+    written = DECLARED[name].written(getattr(mirror, name))
+    return {
+        key: present_fields(entity) if isinstance(entity, msgspec.Struct) else entity
+        for key, entity in written.items()
+    }
 
 
 def to_json(mirror: Mirror) -> dict[str, Any]:
