@@ -1,6 +1,6 @@
 """Applying events to a mirror: stream integrity, the clock, timers, then the domain reducer.
 
-Stream rules (DESIGN.md, "Stream semantics"): the next expected id is the last id + 1. A lower
+Stream rules (docs/design.md, "Stream semantics"): the next expected id is the last id + 1. A lower
 or equal id is a duplicate, skipped and counted. A higher id leaves a gap, recorded with a
 resync flag; the event is still applied (lenient) or raises (strict). Id 0 after a higher id is
 a new server session: a reset, flagged for resync. A fresh mirror accepts any first id, since
@@ -337,7 +337,7 @@ def collector_paused() -> Iterator[None]:
 
     A fold allocates millions of small immutable objects that never form cycles, so the
     collector finds nothing, yet it costs 40-50% of the fold's time once the mirror is large
-    (DESIGN.md, measured costs). Reference counting still frees everything a fold drops.
+    (docs/design.md, measured costs). Reference counting still frees everything a fold drops.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -1,4 +1,4 @@
-"""Box reducers (DESIGN.md: online/offline with the latest address and versions, and the
+"""Box reducers (docs/design.md: online/offline with the latest address and versions, and the
 time of the change)."""
 
 from __future__ import annotations

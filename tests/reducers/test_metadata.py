@@ -1,4 +1,4 @@
-"""Metadata reducers (DESIGN.md, "metadata": ``update`` merges keys, ``delete`` removes keys,
+"""Metadata reducers (docs/design.md, "metadata": ``update`` merges keys, ``delete`` removes keys,
 for the user's metadata and per object)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Generic object reducers (DESIGN.md, "objects": trash and purge, unshare, the authoritative
+"""Generic object reducers (docs/design.md, "objects": trash and purge, unshare, the authoritative
 tag list, and removal cascading to comments, metadata and per-object domain state)."""
 
 from __future__ import annotations
@@ -352,7 +352,7 @@ Model = dict[str, tuple[tuple[str, ...] | None, bool]]
 
 
 def _play(stream: Stream, model: Model, step: tuple[Any, ...]) -> None:
-    """Add ``step`` to the stream and apply DESIGN.md's rule for it to ``model``
+    """Add ``step`` to the stream and apply docs/design.md's rule for it to ``model``
     (object -> (tags, trashed))."""
     kind, *args = step
     if kind in ("object_new", "object_share", "object_tag"):

@@ -1,4 +1,4 @@
-"""Tag reducers (DESIGN.md, "tags": policy 0 drops the entry, my own 0 drops the tag, and
+"""Tag reducers (docs/design.md, "tags": policy 0 drops the entry, my own 0 drops the tag, and
 tag_delete strips the tag from every object)."""
 
 from __future__ import annotations

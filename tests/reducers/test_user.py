@@ -1,4 +1,4 @@
-"""User, invitation, phone and trash reducers (DESIGN.md: payload-less events, objects)."""
+"""User, invitation, phone and trash reducers (docs/design.md: payload-less events, objects)."""
 
 from __future__ import annotations
 
