@@ -27,6 +27,7 @@ from the objects); the slice it is registered on is the one whose events it hand
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -174,18 +175,11 @@ def by_key(value: Mapping[Any, Any]) -> msgspec.Raw:
 def present_fields(entity: msgspec.Struct) -> dict[str, Any]:
     """An entity's fields as the JSON form writes them: by their JSON names, the absent
     (None) ones left out."""
-    return {
-        name: value
-        for name, value in zip(_json_names(type(entity)), msgspec.structs.astuple(entity))  # noqa: B905
-        if value is not None
-    }
+    names = _json_names(type(entity))
+    values = msgspec.structs.astuple(entity)
+    return {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
-_JSON_NAMES: dict[type[msgspec.Struct], tuple[str, ...]] = {}
-
-
+@functools.cache
 def _json_names(struct: type[msgspec.Struct]) -> tuple[str, ...]:
-    names = _JSON_NAMES.get(struct)
-    if names is None:
-        names = _JSON_NAMES[struct] = tuple(f.encode_name for f in msgspec.structs.fields(struct))
-    return names
+    return tuple(field.encode_name for field in msgspec.structs.fields(struct))

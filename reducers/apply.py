@@ -14,17 +14,17 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Final
 
 import msgspec
 
 from eventmirror.codec import UnknownEvent, decode, decode_object
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
-from eventmirror.recording import iter_records
 from eventmirror.wire import TWINS, decode_line
 
 from ._draft import drafted, settle
+from ._reading import Numbered, Readable
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
 from ._state import Changes, replace
 from .mirror import KEEP, Anomaly, AnomalyKind, Gap, Health, Mirror, Reset, TimeJump, empty
@@ -35,15 +35,6 @@ _shallow_copy: Callable[[Mirror], Mirror] = Mirror.__copy__  # type: ignore[attr
 
 #: What :func:`apply` accepts: a decoded event, its JSON text, or its parsed JSON object.
 EventInput = Event | UnknownEvent | bytes | str | Mapping[str, Any]
-
-
-@runtime_checkable
-class Readable(Protocol):
-    """A file :func:`fold` reads as a recording (opened in binary mode, or in text mode)."""
-
-    def readline(self, size: int = -1, /) -> bytes | str: ...
-
-    def read(self, size: int = -1, /) -> bytes | str: ...
 
 
 def apply(
@@ -208,7 +199,7 @@ def fold(
     reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
     # A file is read as a recording; its records' lines go with the events that fall back
     # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
-    numbered = _Numbered(events) if isinstance(events, Readable) else None
+    numbered = Numbered(events) if isinstance(events, Readable) else None
     items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
     with collector_paused():
         for item in items:
@@ -259,34 +250,6 @@ def fold(
                 assign(current, name, value)
         settle(current, drafts)
     return current
-
-
-class _Numbered:
-    """A recording's records as the byte texts fold reads, remembering the line of the one
-    read last (so the loop stays the same as for a list of lines)."""
-
-    __slots__ = ("_stream", "line")
-
-    def __init__(self, stream: Readable) -> None:
-        self._stream: Any = _Encoded(stream) if isinstance(stream.read(0), str) else stream
-        self.line: int | None = None
-
-    def __iter__(self) -> Iterator[bytes]:
-        for record in iter_records(self._stream):
-            self.line = record.line
-            yield record.data
-
-
-class _Encoded:
-    """A text-mode file read as bytes (UTF-8), for a recording opened without ``"rb"``."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: Readable) -> None:
-        self._text = text
-
-    def readline(self, size: int = -1, /) -> bytes:
-        return str(self._text.readline(size)).encode("utf-8", "surrogateescape")
 
 
 #: Wire twin -> its event class (eventmirror/wire.py).
