@@ -69,7 +69,6 @@ class Slice:
         name: str,
         entity: Any,
         *,
-        key: type = str,
         of_object: bool = False,
         drafting: Drafting | None = None,
         written: Callable[[Any], Any] = _as_is,
@@ -82,7 +81,7 @@ class Slice:
         self.of_object = of_object
         self.drafting = drafting if drafting is not None else MapDrafting()
         #: The type its JSON section is read as, before :attr:`rebuilt` builds the slice.
-        self.document_type: Any = dict[key, entity]  # type: ignore[valid-type]
+        self.document_type: Any = dict[str, entity]
         self.written = written
         self.rebuilt = rebuilt
         self.reducers: dict[type[Event], Reducer] = {}
