@@ -13,7 +13,7 @@ by key, down to the leaves; a list (tags, members, DTMF digits, a sensor point) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, Literal
 
 import msgspec
@@ -69,14 +69,18 @@ def _changes(a: Comparable, b: Comparable, stream: bool) -> Iterator[Change]:
     for name in sorted(names):
         if mirrors and name != "stream" and getattr(a, name) is getattr(b, name):
             continue  # the same slice, shared: nothing to encode
-        yield from _walk(left(name), right(name), (name,))
+        old, new = left(name), right(name)
+        if type(old) is bytes and old == new:
+            continue  # the same JSON text (the form is deterministic): nothing to walk
+        yield from _walk(_value(old), _value(new), (name,))
 
 
-def _sections(value: Comparable, side: str) -> Any:
-    """A function giving each section of ``value``'s JSON form, as JSON values."""
+def _sections(value: Comparable, side: str) -> Callable[[str], Any]:
+    """A function giving each section of ``value``'s JSON form: JSON text for a mirror, JSON
+    values for a JSON form."""
     if isinstance(value, Mirror):
         mirror = value
-        return lambda name: _DECODE(ENCODER.encode(section(mirror, name)))
+        return lambda name: ENCODER.encode(section(mirror, name))
     if not isinstance(value, Mapping):
         raise TypeError(f"{side}: expected a Mirror or a mirror's JSON form (a dict)")
     unknown = sorted(set(value) - set(SECTIONS))
@@ -85,6 +89,10 @@ def _sections(value: Comparable, side: str) -> Any:
     # Through JSON once, so tuples, sets and maps compare as the JSON form writes them.
     document = _DECODE(ENCODER.encode(dict(value)))
     return lambda name: document.get(name, {})
+
+
+def _value(section: Any) -> Any:
+    return _DECODE(section) if type(section) is bytes else section
 
 
 def _walk(old: Any, new: Any, keys: tuple[str, ...]) -> Iterator[Change]:
