@@ -66,7 +66,7 @@ SLICE = Slice("chats", Chat, written=_written)
 
 def _timers(chat_uuid: str, chat: Chat) -> list[TimerEntry]:
     return [
-        (expiry, SLICE.name, chat_uuid, user, state)
+        SLICE.timer(expiry, chat_uuid, user, state)
         for user, participant in chat.user.items()
         for state in TIMED_STATES
         if (expiry := getattr(participant, state)) is not None
