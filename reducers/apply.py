@@ -12,6 +12,7 @@ anomaly with the same detail, and leaves the domain state unchanged.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
@@ -199,6 +200,11 @@ def fold(
     reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
     # A file is read as a recording; its records' lines go with the events that fall back
     # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
+    if isinstance(events, str | bytes | os.PathLike):
+        raise TypeError(
+            f"fold takes events or an open file, not a {type(events).__name__}: "
+            "to fold a recording, pass open(path, 'rb')"
+        )
     numbered = Numbered(events) if isinstance(events, Readable) else None
     items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
     with collector_paused():

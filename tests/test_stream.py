@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -209,3 +210,9 @@ def test_a_contradiction_in_a_file_carries_its_line(tmp_path: Any) -> None:
 def test_iterables_fold_as_before_without_lines() -> None:
     mirror = reducers.fold([msgspec.json.encode(tag(0)), b"not json"], me=ME)
     assert [(a.kind, a.line) for a in mirror.health.anomalies] == [("rejected", None)]
+
+
+@pytest.mark.parametrize("given", ["recording.jsonl", b"{}", Path("recording.jsonl")])
+def test_a_path_or_a_single_text_is_a_clear_error(given: Any) -> None:
+    with pytest.raises(TypeError, match=r"fold takes events or an open file, not a \w+"):
+        reducers.fold(given)
