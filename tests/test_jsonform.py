@@ -261,3 +261,32 @@ def test_sensor_data_reads_in_timestamp_order_not_string_order() -> None:
     stream.add("sensor_data", sensor=SENSOR, data={"100": [1], "99": [2], "1000": [3]})
     for data in (reducers.dumps(stream.fold()), reducers.dumps(stream.fold(), indent=2)):
         assert data.index(b'"99"') < data.index(b'"100"') < data.index(b'"1000"')
+
+
+def _subclasses(cls: type[msgspec.Struct]) -> set[type[msgspec.Struct]]:
+    found = {cls}
+    for sub in cls.__subclasses__():
+        found |= _subclasses(sub)
+    return found
+
+
+def test_only_absent_values_are_left_out_of_nested_structs() -> None:
+    """msgspec leaves out whatever equals a field's default (``omit_defaults``): in a nested
+    struct every default must be None, or a false or empty value would be left out too.
+    (The slices' own entities are written by jsonform, which leaves out only None.)"""
+    entities = {declared.entity for declared in reducers.DECLARED.values()}
+    entities.add(reducers.Change)  # not in a mirror: a diff's change (its absent side UNSET)
+    omitting = {
+        cls
+        for cls in _subclasses(msgspec.Struct)
+        if cls.__struct_config__.omit_defaults
+        and cls.__module__.startswith(("reducers", "eventmirror"))
+    }
+    assert omitting  # the nested structs of events and entities
+    offending = {
+        (cls.__name__, field.name)
+        for cls in omitting - entities
+        for field in msgspec.structs.fields(cls)
+        if not field.required and field.default is not None
+    }
+    assert offending == set()
