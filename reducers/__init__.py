@@ -4,11 +4,13 @@
 >>> mirror = fold(open("session.jsonl", "rb"), me="1de7257a-4f34-11e0-ab6e-0024e8f90cc1")
 >>> mirror.tags, mirror.objects[uuid], mirror.health.gaps
 
-:func:`apply` returns a new mirror and never changes its input; :func:`fold` folds a stream;
-:func:`advance` moves the clock. The mirror's JSON form comes from :func:`dumps` and loads back
-with :func:`loads`. :func:`same_state` and :func:`diff` compare two mirrors (or JSON forms).
-Every slice (``mirror.tags``, ``mirror.objects``, ...) is a read-only mapping; each domain
-module declares its slice (:mod:`reducers._slice`).
+:func:`apply` returns a new mirror and never changes its input; :func:`fold` folds a stream
+(events, or a file read as the command line reads a recording: JSON Lines or
+``GET /api/event`` response bodies); :func:`advance` moves the clock. The mirror's JSON form
+comes from :func:`dumps` and loads back with :func:`loads`. :func:`same_state` and
+:func:`diff` compare two mirrors (or JSON forms). Every slice (``mirror.tags``,
+``mirror.objects``, ...) is a read-only mapping; each domain module declares its slice
+(:mod:`reducers._slice`).
 """
 
 from __future__ import annotations
