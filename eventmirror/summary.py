@@ -38,7 +38,7 @@ def _row(label: str, value: object, detail: str = "") -> str:
 
 def domain_rows(mirror: Mirror) -> Iterator[str]:
     """One line per domain slice: how many entities, and what is notable about them."""
-    objects = mirror.objects.items.values()
+    objects = mirror.objects.values()
     comments = sum(len(o.comments) for o in objects)
     trashed = len(mirror.objects.trash)
     yield _row("tags", len(mirror.tags))

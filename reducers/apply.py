@@ -1,6 +1,6 @@
 """Applying events to a mirror: stream integrity, the clock, timers, then the domain reducer.
 
-Stream rules (DESIGN.md, "Stream semantics"): the next expected id is the last id + 1. A lower
+Stream rules (docs/design.md, "Stream semantics"): the next expected id is the last id + 1. A lower
 or equal id is a duplicate, skipped and counted. A higher id leaves a gap, recorded with a
 resync flag; the event is still applied (lenient) or raises (strict). Id 0 after a higher id is
 a new server session: a reset, flagged for resync. A fresh mirror accepts any first id, since
@@ -14,6 +14,7 @@ anomaly with the same detail, and leaves the domain state unchanged.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
@@ -26,6 +27,7 @@ from eventmirror.events import Event
 from eventmirror.wire import TWINS, decode_line
 
 from ._draft import drafted, settle
+from ._reading import Numbered, Readable
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
 from ._state import Changes, replace
 from .mirror import (
@@ -211,13 +213,18 @@ def advance(mirror: Mirror, now: int) -> Mirror:
 
 
 def fold(
-    events: Iterable[EventInput],
+    events: Iterable[EventInput] | Readable,
     mirror: Mirror | None = None,
     *,
     strict: bool = False,
     me: str | None = None,
 ) -> Mirror:
     """Fold a whole stream into a mirror (a new one for user ``me`` unless one is given).
+
+    ``events`` is an iterable of events (as :func:`apply` takes them), or a file: a recording
+    read as the command line reads it (:func:`eventmirror.recording.iter_records`: JSON Lines,
+    ``GET /api/event`` response bodies, compact or pretty-printed, or a mix), whose anomalies
+    carry the line each event starts on.
 
     The same as :func:`apply` on each event in turn. The common case (a line that decodes,
     the next id, time not going backwards) is inlined here, since a per-event function call
@@ -233,15 +240,25 @@ def fold(
     current = mirror if mirror is not None else empty(me)
     drafts: set[str] = set()
     reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
+    # A file is read as a recording; its records' lines go with the events that fall back
+    # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
+    if isinstance(events, str | bytes | os.PathLike):
+        raise TypeError(
+            f"fold takes events or an open file, not a {type(events).__name__}: "
+            "to fold a recording, pass open(path, 'rb')"
+        )
+    numbered = Numbered(events) if isinstance(events, Readable) else None
+    items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
     with collector_paused():
-        for item in events:
+        for item in items:
             event: Any = item
             if type(item) is bytes:
                 try:
                     event = decode_line(item)
                 except Exception:  # whatever it is, apply decodes the line in full, or says why
                     settle(current, drafts)
-                    current = apply(current, item, strict=strict)
+                    line = numbered.line if numbered is not None else None
+                    current = apply(current, item, strict=strict, line=line)
                     continue
                 reduce = twin_reducers[type(event)]
             else:
@@ -255,7 +272,8 @@ def fold(
             if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
                 # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
                 settle(current, drafts)
-                current = apply(current, item, strict=strict)
+                line = numbered.line if numbered is not None else None
+                current = apply(current, item, strict=strict, line=line)
                 continue
             time = event.time
             if current is given:
@@ -265,7 +283,10 @@ def fold(
             try:
                 changes = reduce(current, event)
             except Inconsistent as contradiction:
-                current = _contradicted_in_place(current, event, contradiction, drafts, strict)
+                line = numbered.line if numbered is not None else None
+                current = _contradicted_in_place(
+                    current, event, contradiction, drafts, strict, line
+                )
                 continue
             assign(current, "last_id", last_id + 1)
             assign(current, "now", time)
@@ -305,7 +326,12 @@ def _expire_in_place(mirror: Mirror, now: int, drafts: set[str]) -> None:
 
 
 def _contradicted_in_place(
-    mirror: Mirror, event: Event, contradiction: Inconsistent, drafts: set[str], strict: bool
+    mirror: Mirror,
+    event: Event,
+    contradiction: Inconsistent,
+    drafts: set[str],
+    strict: bool,
+    line: int | None,
 ) -> Mirror:
     """:func:`_contradicted` for fold's private mirror. A rejecting reducer raised before
     changing anything; one that applied its event has already edited the drafts."""
@@ -313,7 +339,7 @@ def _contradicted_in_place(
         _keep_in_place(mirror, contradiction.applied, drafts)
         contradiction = Inconsistent(contradiction.problem, applied={})
     settle(mirror, drafts)
-    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, None)
+    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, line)
 
 
 @contextmanager
@@ -322,7 +348,7 @@ def collector_paused() -> Iterator[None]:
 
     A fold allocates millions of small immutable objects that never form cycles, so the
     collector finds nothing, yet it costs 40-50% of the fold's time once the mirror is large
-    (DESIGN.md, measured costs). Reference counting still frees everything a fold drops.
+    (docs/design.md, measured costs). Reference counting still frees everything a fold drops.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -438,4 +464,4 @@ def _with_anomaly(health: Health, kind: AnomalyKind, error: EventError, line: in
     return replace(health, anomalies=anomalies, inconsistent=health.inconsistent + 1)
 
 
-__all__ = ["EventInput", "advance", "apply", "collector_paused", "fold"]
+__all__ = ["EventInput", "Readable", "advance", "apply", "collector_paused", "fold"]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from eventmirror.events import BoxOffline, BoxOnline
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, replace
 
 if TYPE_CHECKING:
@@ -26,7 +26,10 @@ class Box(Entity, frozen=True, gc=False):
     hw_version: str | None = None
 
 
-@reducer(BoxOnline)
+SLICE = Slice("boxes", Box, of_object=True)
+
+
+@SLICE.reducer(BoxOnline)
 def box_online(mirror: Mirror, event: BoxOnline) -> Changes:
     box = Box(
         event.owner,
@@ -41,7 +44,7 @@ def box_online(mirror: Mirror, event: BoxOnline) -> Changes:
     return {"boxes": mirror.boxes.set(event.box, box)}
 
 
-@reducer(BoxOffline)
+@SLICE.reducer(BoxOffline)
 def box_offline(mirror: Mirror, event: BoxOffline) -> Changes:
     old = mirror.boxes.get(event.box)
     if old is None:

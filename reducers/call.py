@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from eventmirror.events import CallDtmf, CallUpdate
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, Sparse, replace
 
 if TYPE_CHECKING:
@@ -37,10 +37,12 @@ class Call(Sparse, frozen=True, gc=False):
     dtmf: tuple[Dtmf, ...] = ()
 
 
+SLICE = Slice("calls", Call)
+
 EMPTY_CALL = Call()
 
 
-@reducer(CallUpdate)
+@SLICE.reducer(CallUpdate)
 def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
     calls = mirror.calls
     for uuid, fields in event.call.items():
@@ -63,7 +65,7 @@ def _cleared(old: str | None, new: str | None) -> str | None:
     return new or None
 
 
-@reducer(CallDtmf)
+@SLICE.reducer(CallDtmf)
 def call_dtmf(mirror: Mirror, event: CallDtmf) -> Changes:
     call = mirror.calls.get(event.call) or Call()
     digit = Dtmf(event.digit, event.duration, event.time)

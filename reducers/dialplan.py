@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop, DialplanModify
 
 from . import user
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, without
 
 if TYPE_CHECKING:
@@ -22,24 +22,27 @@ class CallReverse(Entity, frozen=True, gc=False):
     start_time: int
 
 
+SLICE = Slice("callreverse", CallReverse)
+
+
 def callreverse_key(phone_from: str, phone_to: str) -> str:
     """Call-reverse pairs are keyed ``"from -> to"``."""
     return f"{phone_from} -> {phone_to}"
 
 
-@reducer(DialplanModify)
+@user.STALE.reducer(DialplanModify)
 def dialplan_modify(mirror: Mirror, event: DialplanModify) -> Changes:
     return user.mark_stale(mirror, "dialplan", event.id, event.time)
 
 
-@reducer(DialplanCallreverseStart)
+@SLICE.reducer(DialplanCallreverseStart)
 def callreverse_start(mirror: Mirror, event: DialplanCallreverseStart) -> Changes:
     pair = CallReverse(event.phone_from, event.phone_to, event.time)
     key = callreverse_key(event.phone_from, event.phone_to)
     return {"callreverse": mirror.callreverse.set(key, pair)}
 
 
-@reducer(DialplanCallreverseStop)
+@SLICE.reducer(DialplanCallreverseStop)
 def callreverse_stop(mirror: Mirror, event: DialplanCallreverseStop) -> Changes:
     key = callreverse_key(event.phone_from, event.phone_to)
     return {"callreverse": without(mirror.callreverse, key)}

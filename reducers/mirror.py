@@ -145,8 +145,11 @@ class Mirror(msgspec.Struct, frozen=True):
         return self.health.resync
 
     def same_state(self, other: Mirror) -> bool:
-        """Whether two mirrors show the same domain state, whatever their streams."""
-        return all(getattr(self, name) == getattr(other, name) for name in SLICES)
+        """Whether two mirrors show the same state, whatever their streams: the same as
+        :func:`reducers.same_state`."""
+        from .diff import same_state  # the comparison builds on the JSON form, built on this
+
+        return same_state(self, other)
 
 
 #: The domain slices, in the order of the mirror's JSON form.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
 
-from ._registry import reducer, timer_handler
+from ._slice import Slice
 from ._state import EMPTY, Changes, Entity, Map, replace, without
 from .timers import TimerEntry
 
@@ -34,12 +34,15 @@ class SipAccount(Entity, frozen=True, gc=False):
     registrations: Map[str, Registration] = EMPTY
 
 
+SLICE = Slice("sip", SipAccount)
+
+
 def account_key(user: str, domain: str) -> str:
     return f"{user}@{domain}"
 
 
 def _timer(key: str, contact: str, expire: int) -> TimerEntry:
-    return (expire, "sip", key, contact, "")
+    return SLICE.timer(expire, key, contact)
 
 
 def _account(mirror: Mirror, user: str, domain: str) -> SipAccount:
@@ -50,13 +53,13 @@ def _timers(key: str, account: SipAccount) -> list[TimerEntry]:
     return [_timer(key, c, r.expire) for c, r in account.registrations.items()]
 
 
-@reducer(SipNew)
+@SLICE.reducer(SipNew)
 def sip_new(mirror: Mirror, event: SipNew) -> Changes:
     account = replace(_account(mirror, event.user, event.domain), description=event.description)
     return {"sip": mirror.sip.set(account_key(event.user, event.domain), account)}
 
 
-@reducer(SipModify)
+@SLICE.reducer(SipModify)
 def sip_modify(mirror: Mirror, event: SipModify) -> Changes:
     account = _account(mirror, event.user, event.domain)
     if event.description is not None:
@@ -64,7 +67,7 @@ def sip_modify(mirror: Mirror, event: SipModify) -> Changes:
     return {"sip": mirror.sip.set(account_key(event.user, event.domain), account)}
 
 
-@reducer(SipDelete)
+@SLICE.reducer(SipDelete)
 def sip_delete(mirror: Mirror, event: SipDelete) -> Changes:
     key = account_key(event.user, event.domain)
     account = mirror.sip.get(key)
@@ -76,7 +79,7 @@ def sip_delete(mirror: Mirror, event: SipDelete) -> Changes:
     }
 
 
-@reducer(SipRegister)
+@SLICE.reducer(SipRegister)
 def sip_register(mirror: Mirror, event: SipRegister) -> Changes:
     key = account_key(event.user, event.domain)
     account = _account(mirror, event.user, event.domain)
@@ -96,7 +99,7 @@ def sip_register(mirror: Mirror, event: SipRegister) -> Changes:
     }
 
 
-@reducer(SipUnregister)
+@SLICE.reducer(SipUnregister)
 def sip_unregister(mirror: Mirror, event: SipUnregister) -> Changes:
     key = account_key(event.user, event.domain)
     account = _account(mirror, event.user, event.domain)
@@ -109,7 +112,7 @@ def sip_unregister(mirror: Mirror, event: SipUnregister) -> Changes:
     return changes
 
 
-@timer_handler("sip")
+@SLICE.expires
 def expire_registration(mirror: Mirror, entry: TimerEntry) -> Changes:
     expire, _, key, contact, _ = entry
     account = mirror.sip.get(key)
@@ -122,6 +125,7 @@ def expire_registration(mirror: Mirror, entry: TimerEntry) -> Changes:
     return {"sip": mirror.sip.set(key, replace(account, registrations=registrations))}
 
 
+@SLICE.pending
 def pending_timers(sip: Map[str, SipAccount]) -> Iterator[TimerEntry]:
     """Every registration's timer, to rebuild the timer index of a loaded mirror."""
     for key, account in sip.items():

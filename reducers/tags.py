@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from eventmirror.events import TagDelete, TagModify, TagNew
 
 from . import objects
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, without
 
 if TYPE_CHECKING:
@@ -28,24 +28,27 @@ class Tag(Entity, frozen=True, gc=False):
     policy: dict[str, int]
 
 
+SLICE = Slice("tags", Tag)
+
+
 def _tag(event: TagNew | TagModify) -> Tag:
     policy = {user: level for user, level in event.policy.items() if level}
     return Tag(event.owner, event.label, event.foreign_use, policy)
 
 
-@reducer(TagNew)
+@SLICE.reducer(TagNew)
 def tag_new(mirror: Mirror, event: TagNew) -> Changes:
     return {"tags": mirror.tags.set(event.tag, _tag(event))}
 
 
-@reducer(TagModify)
+@SLICE.reducer(TagModify)
 def tag_modify(mirror: Mirror, event: TagModify) -> Changes:
     if mirror.me is not None and event.policy.get(mirror.me) == 0:
         return {"tags": without(mirror.tags, event.tag)}
     return {"tags": mirror.tags.set(event.tag, _tag(event))}
 
 
-@reducer(TagDelete)
+@SLICE.reducer(TagDelete)
 def tag_delete(mirror: Mirror, event: TagDelete) -> Changes:
     return {
         "tags": without(mirror.tags, event.tag),
