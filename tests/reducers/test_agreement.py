@@ -113,10 +113,10 @@ def test_dropping_an_entity_or_changing_a_field_is_always_found(
         return
     section = data.draw(st.sampled_from(sorted(sections)))
     key = data.draw(st.sampled_from(sorted(oracle[section])))
-    dropped = {section: {k: {} for k in oracle[section] if k != key}}
+    dropped: dict[str, Any] = {section: {k: {} for k in oracle[section] if k != key}}
     assert [d.kind for d in disagreements(oracle, dropped)] == ["missing"]
-    changed = {section: {k: {} for k in oracle[section]}}
+    changed: dict[str, dict[str, Any]] = {section: {k: {} for k in oracle[section]}}
     changed[section][key] = (
         {"__not_a_field__": "x"} if isinstance(oracle[section][key], dict) else ["changed"]
     )
-    assert [d.path for d in disagreements(oracle, changed)][0].startswith(f"/{section}/")
+    assert next(d.path for d in disagreements(oracle, changed)).startswith(f"/{section}/")
