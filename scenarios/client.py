@@ -17,6 +17,8 @@ docs/client-testing.md is the tutorial.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -64,12 +66,16 @@ def load_factory(spec: str) -> Factory:
     """The factory named ``MODULE:FACTORY`` (``FACTORY`` may be dotted: ``module:Class.make``).
 
     The module is imported as Python imports any module (it runs its code: name only clients
-    you trust, as with any test dependency); nothing else is ever evaluated."""
+    you trust, as with any test dependency); nothing else is ever evaluated. The current
+    directory is searched first, as ``python -m`` and pytest do, so a client beside the
+    project's tests is found without installing it."""
     module_name, colon, attribute = spec.partition(":")
     if not colon or not module_name or not attribute:
         raise ClientError(
             f"{spec!r}: name the client factory as MODULE:FACTORY, e.g. myclient:make_client"
         )
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
