@@ -1,0 +1,249 @@
+"""The property tests for a user's client: correct clients pass, planted bugs are found, and
+the failure's scenario replays the run (the mirror passes it, the buggy client fails it)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import Phase, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+import reducers
+import scenarios
+from eventmirror.client_machine import CI_SETTINGS, ClientDisagrees, client_machine
+from eventmirror.client_scenario import (
+    SCENARIO_BEGIN,
+    SCENARIO_END,
+    Recorder,
+    scenario_between_markers,
+)
+from reducers import Mirror
+from reducers.agreement import Disagreement, disagreements
+from scenarios.client import Client, ClientSession, Factory, advance
+from scenarios.engine import Run
+from scenarios.model import Expect, Scenario
+from simulator import World
+
+REPORTED = ("tags", "objects", "chats")
+
+
+class FoldingClient:
+    """A tiny client that agrees by construction: it folds what it receives with the reducers
+    and reports a few sections. ``skip`` and ``renumber`` plant bugs."""
+
+    def __init__(
+        self, session: ClientSession, *, skip: Collection[str] = (), renumber: bool = False
+    ) -> None:
+        self.mirror: Mirror = reducers.empty(me=session.user)
+        self.skip, self.renumber, self.count = skip, renumber, 0
+
+    def receive(self, events: list[dict[str, Any]]) -> None:
+        kept = []
+        for event in events:
+            if event.get("event") in self.skip:
+                continue
+            if self.renumber:  # trusts the server never to repeat itself: no duplicate check
+                event = {**event, "id": self.count}
+                self.count += 1
+            kept.append(json.dumps(event).encode())
+        self.mirror = reducers.fold(kept, self.mirror)
+
+    def advance(self, now: int) -> None:
+        self.mirror = reducers.advance(self.mirror, now)
+
+    def state(self) -> dict[str, Any]:
+        form = reducers.to_json(self.mirror)
+        return {section: form[section] for section in REPORTED}
+
+
+def folding(session: ClientSession) -> Client:
+    return FoldingClient(session)
+
+
+def ignores_unshare(session: ClientSession) -> Client:
+    return FoldingClient(session, skip={"object_unshare"})
+
+
+def forgets_trash_purge(session: ClientSession) -> Client:
+    return FoldingClient(session, skip={"trash_purge"})
+
+
+def applies_duplicates_twice(session: ClientSession) -> Client:
+    return FoldingClient(session, renumber=True)
+
+
+#: The CI settings without shrinking: finding the bug is what is measured here.
+FIND_ONLY = settings(CI_SETTINGS, phases=[Phase.explicit, Phase.generate])
+
+# The helper as a user writes it: pytest collects this and runs the machine.
+TestFoldingClient = client_machine(folding).TestCase
+
+
+def _failure(factory: Factory, options: settings, **machine: Any) -> str:
+    with pytest.raises(ClientDisagrees) as caught:
+        run_state_machine_as_test(client_machine(factory, **machine), settings=options)
+    return str(caught.value)
+
+
+class ReplayWithClient(Run):
+    """The scenario engine with a client beside each session's mirror, checked after every
+    step as the machine checks it: the first step where a client disagrees is kept."""
+
+    def __init__(self, scenario: Scenario, factory: Factory) -> None:
+        self.factory = factory
+        self.under_test: dict[str, Client] = {}
+        self.first_disagreement: tuple[int, str, list[Disagreement]] | None = None
+        self.step_index = 0
+        super().__init__(scenario)
+
+    def open(self, name: str, user: str) -> None:
+        super().open(name, user)
+        session = self.clients[name].session
+        self.under_test[name] = self.factory(ClientSession(session.id, session.user, user))
+
+    def receive(self, client: Any, items: Sequence[Any]) -> None:
+        super().receive(client, items)
+        self.under_test[client.name].receive([json.loads(json.dumps(item)) for item in items])
+
+    def step(self, step: Any) -> None:
+        self.step_index = step.index
+        super().step(step)
+
+    def sync(self, *, produced: bool = False) -> None:
+        super().sync(produced=produced)
+        for name, client in self.clients.items():
+            advance(self.under_test[name], self.world.now)
+            found = disagreements(reducers.to_json(client.mirror), self.under_test[name].state())
+            if found and self.first_disagreement is None:
+                self.first_disagreement = (self.step_index, name, found)
+
+
+def _replayed(message: str, factory: Factory) -> tuple[Scenario, ReplayWithClient]:
+    (scenario,) = scenarios.loads(scenario_between_markers(message))
+    assert scenarios.run(scenario).passed, "the mirror must pass the printed scenario"
+    replay = ReplayWithClient(scenario, factory)
+    assert replay.run().passed
+    return scenario, replay
+
+
+@pytest.mark.parametrize(
+    ("bug", "domains"),
+    [
+        (ignores_unshare, ("tags", "objects")),
+        (forgets_trash_purge, ("tags", "objects", "comments", "chat")),
+        (applies_duplicates_twice, ("tags", "objects", "comments", "chat")),
+    ],
+    ids=["ignores_unshare", "forgets_trash_purge", "applies_duplicates_twice"],
+)
+def test_a_planted_bug_is_found_and_its_scenario_fails_the_same_client(
+    bug: Factory, domains: Sequence[str]
+) -> None:
+    message = _failure(bug, FIND_ONLY, domains=domains)
+    assert "disagrees with its oracle" in message
+    assert SCENARIO_BEGIN in message and SCENARIO_END in message
+    scenario, replay = _replayed(message, bug)
+    assert replay.first_disagreement is not None, "the scenario must show the bug"
+    # And a correct client goes through the same scenario without a disagreement.
+    assert _replayed(message, folding)[1].first_disagreement is None
+    assert isinstance(scenario.steps[-1], Expect)
+
+
+def test_the_shrunk_scenario_is_short_and_fails_at_its_last_command() -> None:
+    message = _failure(ignores_unshare, CI_SETTINGS, domains=("tags", "objects"))
+    scenario, replay = _replayed(message, ignores_unshare)
+    assert len(scenario.steps) <= 8, message
+    assert replay.first_disagreement is not None
+    step, _, found = replay.first_disagreement
+    assert step == len(scenario.steps) - 2, "the disagreement comes with the last command"
+    assert any(item.path.startswith("/objects/") for item in found)
+    assert "$object" in message and "save: object" in message
+
+
+def test_a_correct_client_passes_with_re_sends_subscriptions_and_timers() -> None:
+    machine = client_machine(folding, ("tags", "objects", "presentation", "box", "chat"))
+    run_state_machine_as_test(machine, settings=settings(CI_SETTINGS, max_examples=40))
+
+
+def test_the_machine_checks_the_client_only_where_it_reports() -> None:
+    def chats_only(session: ClientSession) -> Client:
+        client = FoldingClient(session, skip={"object_unshare", "trash_purge"})
+        client.state = lambda: {"chats": reducers.to_json(client.mirror)["chats"]}  # type: ignore[method-assign]
+        return client
+
+    run_state_machine_as_test(
+        client_machine(chats_only), settings=settings(CI_SETTINGS, max_examples=30)
+    )
+
+
+def test_a_client_that_reports_no_object_fails_with_a_clear_message() -> None:
+    class Listing(FoldingClient):
+        def state(self) -> Any:
+            return [1, 2]
+
+    message = _failure(Listing, FIND_ONLY)
+    assert "expected a JSON object, got list" in message
+
+
+@pytest.mark.parametrize(
+    ("domains", "users", "says"),
+    [
+        (("tag",), ("anna",), "no domain 'tag'; did you mean 'tags'?"),
+        ((), ("anna",), "choose at least one domain"),
+        (("tags",), ("anna", "anna"), "users must be distinct"),
+    ],
+)
+def test_bad_arguments_are_refused_with_the_reason(
+    domains: Sequence[str], users: Sequence[str], says: str
+) -> None:
+    with pytest.raises(ValueError, match=says):
+        client_machine(folding, domains, users)
+
+
+# -- the scenario writer on its own ---------------------------------------------------------
+
+
+def _recorded(run: Callable[[World], object]) -> Recorder:
+    world = World(0)
+    for user in ("anna", "ben"):
+        world.add_user(user)
+    recorder = Recorder(world, 0, ("anna", "ben"))
+    seats = {name: SimpleNamespace(session=world.open_session(name)) for name in ("anna", "ben")}
+    recorder.opened_at_start(seats)
+    with recorder.recording(seats):
+        run(world)
+    return recorder
+
+
+def test_the_writer_saves_returned_uuids_and_writes_them_as_names() -> None:
+    def run(world: World) -> None:
+        tag = world.tags.create("anna", "Costs $5", policy={world.users["ben"]: 1})
+        world.objects.create("anna", "contact", "Hans", tags=[tag])
+
+    recorder = _recorded(run)
+    text = recorder.scenario("ben", {}, [])
+    assert "with: {label: Costs $$5, policy: {$ben: 1}}, save: tag1}" in text
+    assert "tags: [$tag1]}, save: object1}" in text
+    assert "-" not in text.split("steps:")[1].replace("  - ", ""), "no UUID is left"
+    (scenario,) = scenarios.loads(text)
+    assert scenarios.run(scenario).passed
+
+
+def test_the_expectation_pins_the_oracle_at_each_kind_of_disagreement() -> None:
+    recorder = _recorded(lambda world: None)
+    found = [
+        Disagreement("/objects/a", "missing", expected={"x": 1}),
+        Disagreement("/objects/b", "extra", reported={"x": 1}),
+        Disagreement("/objects/c/description", "differs", "Hans", "Hanna"),
+        Disagreement("/objects/c/owner", "differs", None, "x"),
+        Disagreement("/x~1y", "unknown section"),
+    ]
+    text = recorder.scenario("anna", {}, found)
+    last = text.splitlines()[-1]
+    assert last == (
+        "  - {expect: anna, mirror: {objects: {a: !any , b: !absent , "
+        "c: {description: Hans, owner: !absent }}}}"
+    )
