@@ -48,6 +48,8 @@ DEFAULT_USERS: Final = ("anna", "ben", "cara")
 #: The command mix's randomness, one small seed a step: cheap to draw and quick to shrink
 #: (a ``st.randoms()`` stream costs hypothesis a draw per call, which cuts runs short).
 _RANDOMS: Final = st.integers(0, 2**16).map(random.Random)
+#: Sessions a user may have at once (opened at the start or mid-run).
+_MOST_SESSIONS: Final = 3
 #: Draws of the command mix tried for one command: a maker may find nothing to do.
 _TRIES: Final = 8
 
@@ -137,9 +139,9 @@ def client_machine(
             self.recorder = Recorder(self.world, seed, user_names)
             self.seats: dict[str, _Seat] = {}
 
-        @initialize(layout=st.lists(st.integers(1, 2), min_size=len(user_names)))
+        @initialize(layout=st.lists(st.integers(1, 2), min_size=len(users), max_size=len(users)))
         def open_sessions(self, layout: list[int]) -> None:
-            for user, count in zip(user_names, layout, strict=False):
+            for user, count in zip(user_names, layout, strict=True):
                 for number in range(count):
                     self._open(user if number == 0 else f"{user}-{number + 1}", user)
             self.recorder.opened_at_start(self.seats)
@@ -150,7 +152,7 @@ def client_machine(
             left out (a few draws are tried before giving up, as most are valid)."""
             for _ in range(count):
                 for _attempt in range(_TRIES):
-                    name, _, maker = rng.choices(makers, weights=weights)[0]
+                    _, _, maker = rng.choices(makers, weights=weights)[0]
                     command = maker(rng, self.world)
                     if command is not None and self._run(command):
                         break
@@ -200,14 +202,16 @@ def client_machine(
             """A session opens mid-run, only while its user can see nothing yet: the client
             protocol has no initial fetch, so a client always starts from nothing."""
             user_id = self.world.users[user]
-            first = next(seat for seat in self.seats.values() if seat.session.user == user_id)
+            own = [seat for seat in self.seats.values() if seat.session.user == user_id]
+            if len(own) >= _MOST_SESSIONS:
+                return
+            first = own[0]
             # Seeing is per user, so the view of a session open since the start tells; its
             # subscriptions may add to it, which only makes this check more careful.
             view = reducers.to_json(self.world.view(first.session.id))
             if any(view[section] for section in reducers.SLICES):
                 return
-            number = sum(1 for seat in self.seats.values() if seat.session.user == user_id)
-            name = f"{user}-{number + 1}"
+            name = f"{user}-{len(own) + 1}"
             self._open(name, user)
             self.recorder.opened(name, user)
             self._sync()

@@ -168,6 +168,28 @@ def test_a_correct_client_passes_with_re_sends_subscriptions_and_timers() -> Non
     run_state_machine_as_test(machine, settings=settings(CI_SETTINGS, max_examples=40))
 
 
+@pytest.mark.parametrize(
+    "domains", [("tags", "objects", "comments", "chat"), ("objects", "presentation", "box", "sip")]
+)
+def test_every_run_written_as_a_scenario_gives_the_engine_the_same_mirrors(
+    domains: Sequence[str],
+) -> None:
+    """The writer's promise, for whole runs: the scenario replays the run, so the scenario
+    engine's mirror of every session equals the machine's oracle at the end."""
+    base = client_machine(folding, domains)
+
+    class Checked(base):  # type: ignore[valid-type, misc]
+        def teardown(self) -> None:
+            (scenario,) = scenarios.loads(self.recorder.scenario("anna", {}, []))
+            run = Run(scenario)
+            assert run.run().passed
+            for name, seat in self.seats.items():
+                engine = reducers.to_json(run.clients[name].mirror)
+                assert engine == reducers.to_json(seat.oracle), name
+
+    run_state_machine_as_test(Checked, settings=settings(CI_SETTINGS, max_examples=25))
+
+
 def test_the_machine_checks_the_client_only_where_it_reports() -> None:
     def chats_only(session: ClientSession) -> Client:
         client = FoldingClient(session, skip={"object_unshare", "trash_purge"})
