@@ -4,8 +4,8 @@ the failure's scenario replays the run (the mirror passes it, the buggy client f
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from collections.abc import Callable, Collection, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pytest

@@ -65,6 +65,8 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.rejects": TOP,
     "eventmirror.progress": TOP,
     "eventmirror.strategies": TOP,
+    "eventmirror.client_machine": TOP,
+    "eventmirror.client_scenario": TOP,
     "eventmirror.examples.*": TOP,
     "scenarios.cli": TOP,
     "scenarios.plugin": TOP,
