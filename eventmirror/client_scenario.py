@@ -104,7 +104,7 @@ class Recorder:
             f"the client of session {session} disagrees with its oracle (the mirror folded "
             f"from the same events) at {len(found)} {'place' if len(found) == 1 else 'places'} "
             f"after step {len(self.steps)}:",
-            *(f"  {shown.text(item.describe())}" for item in found[:20]),
+            *(f"  {_shown(item, shown).describe()}" for item in found[:20]),
             "",
             "The run as a scenario (it passes for the mirror; with the client under test it "
             "fails at its last step):",
@@ -188,6 +188,13 @@ class Recorder:
             step["to"] = values[1]
         step["session"] = self._session_names[session]
         self.steps.append(step)
+
+
+def _shown(item: Disagreement, shown: Symbolic) -> Disagreement:
+    """The disagreement with every UUID the run named shown as its ``$name``."""
+    return Disagreement(
+        shown.text(item.path), item.kind, shown(item.expected), shown(item.reported), item.hint
+    )
 
 
 def _expectation(oracle: Mapping[str, Any], found: Sequence[Disagreement]) -> dict[str, Any]:
