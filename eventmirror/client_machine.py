@@ -20,10 +20,11 @@ docs/client-testing.md explains the choices (how sessions open, what each fault 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 from hypothesis import HealthCheck, settings
@@ -41,6 +42,8 @@ from simulator.mix import MIX, of_type
 from simulator.resend import resends
 
 from .client_scenario import Recorder
+
+T = TypeVar("T")
 
 #: The domains a machine plays by default: the ones most clients start with.
 DEFAULT_DOMAINS: Final = ("tags", "objects", "comments", "chat")
@@ -102,8 +105,16 @@ class _Seat:
     checked: tuple[int, int] | None = None
 
 
-class ClientDisagrees(AssertionError):
-    """A client's state disagrees with its oracle; the message holds the scenario."""
+class ClientFailed(AssertionError):
+    """A client under test failed a step; the message says how and holds the scenario."""
+
+
+class ClientDisagrees(ClientFailed):
+    """A client's state disagrees with its oracle."""
+
+
+class ClientRaised(ClientFailed):
+    """A client raised an exception from ``receive``, ``state`` or ``advance``."""
 
 
 def client_machine(
@@ -225,7 +236,7 @@ def client_machine(
                     continue
                 seat.checked = given
                 oracle = reducers.to_json(seat.oracle)
-                reported = seat.client.state()
+                reported = self._call(seat, "state", seat.client.state)
                 found = disagreements(oracle, reported)
                 if found:
                     raise ClientDisagrees(self.recorder.failure(seat.name, oracle, found))
@@ -249,6 +260,12 @@ def client_machine(
             self._sync()
             return True
 
+        def _call(self, seat: _Seat, name: str, call: Callable[[], T]) -> T:
+            try:
+                return call()
+            except Exception as error:
+                raise ClientRaised(self.recorder.crash(seat.name, name, error)) from error
+
         def _seat(self, number: int) -> _Seat:
             seats = list(self.seats.values())
             return seats[number % len(seats)]
@@ -261,7 +278,8 @@ def client_machine(
         def _receive(self, seat: _Seat, events: list[dict[str, Any]]) -> None:
             lines = [_wire(event) for event in events]
             seat.received.extend(json.loads(line) for line in lines)
-            seat.client.receive([json.loads(line) for line in lines])
+            body = [json.loads(line) for line in lines]
+            self._call(seat, "receive", lambda: seat.client.receive(body))
             seat.oracle = reducers.fold(lines, seat.oracle)
 
         def _sync(self) -> None:
@@ -274,7 +292,7 @@ def client_machine(
                     seat.cursor += len(new)
                     self._receive(seat, new)
                 seat.oracle = reducers.advance(seat.oracle, now)
-                advance(seat.client, now)
+                self._call(seat, "advance", functools.partial(advance, seat.client, now))
 
     ClientMachine.TestCase.settings = settings or CI_SETTINGS
     return ClientMachine
@@ -303,5 +321,7 @@ __all__ = [
     "DEFAULT_USERS",
     "DOMAIN_MIX",
     "ClientDisagrees",
+    "ClientFailed",
+    "ClientRaised",
     "client_machine",
 ]

@@ -98,21 +98,35 @@ class Recorder:
     def failure(
         self, session: str, oracle: Mapping[str, Any], found: Sequence[Disagreement]
     ) -> str:
-        """Why the client of ``session`` fails, then the scenario that shows it."""
+        """Why the client of ``session`` disagrees, then the scenario that shows it."""
         shown = Symbolic(self.names)
-        lines = [
+        headline = (
             f"the client of session {session} disagrees with its oracle (the mirror folded "
             f"from the same events) at {len(found)} {'place' if len(found) == 1 else 'places'} "
-            f"after step {len(self.steps)}:",
-            *(f"  {_shown(item, shown).describe()}" for item in found[:20]),
-            "",
-            "The run as a scenario (it passes for the mirror; with the client under test it "
-            "fails at its last step):",
-            SCENARIO_BEGIN,
-            self.scenario(session, oracle, found),
-            SCENARIO_END,
-        ]
-        return "\n".join(lines)
+            f"after step {len(self.steps)}:"
+        )
+        details = [f"  {_shown(item, shown).describe()}" for item in found[:20]]
+        return self._with_scenario([headline, *details], self.scenario(session, oracle, found))
+
+    def crash(self, session: str, call: str, error: BaseException) -> str:
+        """Why the client of ``session`` broke in ``call``, then the scenario leading there."""
+        said = Symbolic(self.names).text(f"{type(error).__name__}: {error}")
+        headline = f"the client of session {session} raised in {call}() at step {len(self.steps)}:"
+        return self._with_scenario([headline, f"  {said}"], self.scenario(session, {}, []))
+
+    @staticmethod
+    def _with_scenario(why: list[str], scenario: str) -> str:
+        return "\n".join(
+            [
+                *why,
+                "",
+                "The run as a scenario (it passes for the mirror; with the client under test "
+                "it fails at its last step):",
+                SCENARIO_BEGIN,
+                scenario,
+                SCENARIO_END,
+            ]
+        )
 
     def scenario(
         self, session: str, oracle: Mapping[str, Any], found: Sequence[Disagreement]

@@ -14,7 +14,12 @@ from hypothesis.stateful import run_state_machine_as_test
 
 import reducers
 import scenarios
-from eventmirror.client_machine import CI_SETTINGS, ClientDisagrees, client_machine
+from eventmirror.client_machine import (
+    CI_SETTINGS,
+    ClientDisagrees,
+    ClientRaised,
+    client_machine,
+)
 from eventmirror.client_scenario import (
     SCENARIO_BEGIN,
     SCENARIO_END,
@@ -208,6 +213,22 @@ def test_a_client_that_reports_no_object_fails_with_a_clear_message() -> None:
 
     message = _failure(Listing, FIND_ONLY)
     assert "expected a JSON object, got list" in message
+
+
+def test_a_client_that_raises_fails_with_the_error_and_the_scenario() -> None:
+    class Fragile(FoldingClient):
+        def receive(self, events: list[dict[str, Any]]) -> None:
+            if any(event["event"] == "tag_delete" for event in events):
+                raise KeyError("no such tag")
+            super().receive(events)
+
+    with pytest.raises(ClientRaised) as caught:
+        run_state_machine_as_test(client_machine(Fragile), settings=FIND_ONLY)
+    message = str(caught.value)
+    assert "raised in receive() at step" in message and "KeyError: 'no such tag'" in message
+    (scenario,) = scenarios.loads(scenario_between_markers(message))
+    assert scenarios.run(scenario).passed
+    assert scenario.steps[-1].written["do"] == "tags.delete"
 
 
 @pytest.mark.parametrize(
