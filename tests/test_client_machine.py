@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +35,7 @@ from scenarios.model import Expect, Scenario
 from simulator import World
 
 REPORTED = ("tags", "objects", "chats")
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 class FoldingClient:
@@ -167,6 +169,17 @@ def test_the_shrunk_scenario_is_short_and_fails_at_its_last_command() -> None:
     assert step == len(scenario.steps) - 2, "the disagreement comes with the last command"
     assert any(item.path.startswith("/objects/") for item in found)
     assert "$object" in message and "save: object" in message
+
+
+def test_the_tutorials_example_failure_is_a_scenario_that_shows_the_bug() -> None:
+    (text,) = [
+        path.read_text(encoding="utf-8")
+        for path in sorted(DOCS.glob("client-testing*.md"))
+        if SCENARIO_BEGIN in path.read_text(encoding="utf-8")
+    ]
+    _, replay = _replayed(text, ignores_unshare)
+    assert replay.first_disagreement is not None
+    assert _replayed(text, folding)[1].first_disagreement is None
 
 
 def test_a_correct_client_passes_with_re_sends_subscriptions_and_timers() -> None:
