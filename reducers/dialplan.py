@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop, DialplanModify
+from eventmirror.rules import callreverse_key
 
 from . import user
 from ._registry import reducer
@@ -20,11 +21,6 @@ class CallReverse(Entity, frozen=True, gc=False):
     phone_from: str
     phone_to: str
     start_time: int
-
-
-def callreverse_key(phone_from: str, phone_to: str) -> str:
-    """Call-reverse pairs are keyed ``"from -> to"``."""
-    return f"{phone_from} -> {phone_to}"
 
 
 @reducer(DialplanModify)
