@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     from .mirror import Mirror
 
 
-class Box(Entity, frozen=True, gc=False):
-    """A device; the address and versions are the latest it reported while online."""
+class Box(Entity, frozen=True, gc=False, kw_only=True):
+    """A device; the address and versions are the latest it reported while online. Built by
+    keyword: ``description`` is optional (a JSON form may leave it out) yet comes early."""
 
     owner: str
-    description: str | None
+    description: str | None = None
     online: bool
     changed: int
     ip_addr: str | None = None
@@ -29,14 +30,14 @@ class Box(Entity, frozen=True, gc=False):
 @reducer(BoxOnline)
 def box_online(mirror: Mirror, event: BoxOnline) -> Changes:
     box = Box(
-        event.owner,
-        event.description,
-        True,
-        event.time,
-        event.ip_addr,
-        event.mac_addr,
-        event.sw_version,
-        event.hw_version,
+        owner=event.owner,
+        description=event.description,
+        online=True,
+        changed=event.time,
+        ip_addr=event.ip_addr,
+        mac_addr=event.mac_addr,
+        sw_version=event.sw_version,
+        hw_version=event.hw_version,
     )
     return {"boxes": mirror.boxes.set(event.box, box)}
 
@@ -45,7 +46,9 @@ def box_online(mirror: Mirror, event: BoxOnline) -> Changes:
 def box_offline(mirror: Mirror, event: BoxOffline) -> Changes:
     old = mirror.boxes.get(event.box)
     if old is None:
-        box = Box(event.owner, event.description, False, event.time)
+        box = Box(
+            owner=event.owner, description=event.description, online=False, changed=event.time
+        )
     else:
         box = replace(
             old, owner=event.owner, description=event.description, online=False, changed=event.time

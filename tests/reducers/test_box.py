@@ -82,7 +82,9 @@ def test_box_offline_of_an_unseen_box_creates_it_without_an_address(
     stream = Stream()
     stream.add("box_offline", time=1_000_050, **offline(description))
     mirror = stream.fold()
-    assert mirror.boxes[BOX] == Box(ME, description, online=False, changed=1_000_050)
+    assert mirror.boxes[BOX] == Box(
+        owner=ME, description=description, online=False, changed=1_000_050
+    )
     assert_round_trips(mirror)
 
 
