@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -11,6 +11,9 @@ import reducers
 from eventmirror.codec import decode
 from eventmirror.events import Event
 from reducers import Mirror
+
+if TYPE_CHECKING:
+    from simulator import World
 
 ME = "1de7257a-4f34-11e0-ab6e-0024e8f90cc1"
 OTHER = "c5dbbdd4-0ad9-11e1-bd0d-0024e8f90cc0"
@@ -57,3 +60,83 @@ def fold_all(
 ) -> Mirror:
     """Fold event dicts (given as the platform sends them) into a new mirror."""
     return reducers.fold((_json(e) for e in events), strict=strict, me=me)
+
+
+# -- comparing a fold with the simulator's view ---------------------------------------------
+
+#: Sections whose values are JSON values as the platform sent them: a null there is a value.
+_JSON_VALUE_MAPS = frozenset({"user_metadata", "metadata"})
+
+
+def fold_form(mirror: Mirror, now: int | None = None) -> dict[str, Any]:
+    """The mirror's JSON form advanced to ``now`` (if given), without its ``stream`` section:
+    what ``World.view`` gives for the same session."""
+    if now is not None:
+        mirror = reducers.advance(mirror, now)
+    form = reducers.to_json(mirror)
+    form.pop("stream")
+    return form
+
+
+def tolerate_fold_nulls(form: Any, key: str | None = None) -> Any:
+    """``form`` with every ``None`` value of an object left out, at any depth.
+
+    TOLERANCE, to go once the JSON form leaves absent optionals out everywhere (issue 12, the
+    ``slices`` branch): until then ``reducers.to_json`` writes some as null, where the view
+    leaves them out. Metadata values are the platform's JSON values, nulls included: kept.
+    """
+    if isinstance(form, dict):
+        keep = key in _JSON_VALUE_MAPS
+        return {
+            k: tolerate_fold_nulls(v, k) if not keep else v
+            for k, v in form.items()
+            if keep or v is not None
+        }
+    if isinstance(form, list):
+        return [tolerate_fold_nulls(item) for item in form]
+    return form
+
+
+def form_diff(folded: Any, view: Any, path: str = "") -> list[str]:
+    """The paths where two JSON forms differ, one readable line each (empty: they agree)."""
+    if isinstance(folded, dict) and isinstance(view, dict):
+        lines: list[str] = []
+        for key in sorted(folded.keys() | view.keys(), key=str):
+            at = f"{path}.{key}" if path else str(key)
+            if key not in view:
+                lines.append(f"{at}: only in the fold: {folded[key]!r}")
+            elif key not in folded:
+                lines.append(f"{at}: only in the view: {view[key]!r}")
+            else:
+                lines.extend(form_diff(folded[key], view[key], at))
+        return lines
+    if isinstance(folded, list) and isinstance(view, list) and len(folded) == len(view):
+        return [
+            line
+            for index, (a, b) in enumerate(zip(folded, view, strict=True))
+            for line in form_diff(a, b, f"{path}[{index}]")
+        ]
+    return [] if folded == view else [f"{path or '.'}: fold {folded!r} != view {view!r}"]
+
+
+def assert_same_state(mirror: Mirror, view: dict[str, Any], now: int, label: str = "") -> None:
+    """The mirror, advanced to ``now``, shows exactly ``view`` (``World.view``'s JSON form);
+    on a mismatch the message lists each differing path."""
+    differences = form_diff(tolerate_fold_nulls(fold_form(mirror, now)), view)
+    if differences:
+        shown = "\n  ".join(line[:400] for line in differences[:20])
+        more = f"\n  ... and {len(differences) - 20} more" if len(differences) > 20 else ""
+        raise AssertionError(f"{label or 'the fold'} differs from the view:\n  {shown}{more}")
+
+
+def seed_from_view(view: dict[str, Any], me: str, now: int) -> Mirror:
+    """A client's mirror seeded from a view (its initial fetch), as docs/simulator.md says."""
+    return reducers.from_json({"stream": {"me": me, "now": now}, **view})
+
+
+def assert_sessions_mirror(world: World) -> None:
+    """Folding each session's events from an empty mirror gives its view (for sessions opened
+    before anything happened)."""
+    for session in world.sessions.values():
+        folded = fold_all(session.events, me=session.user)
+        assert_same_state(folded, world.view(session), world.now, session.id)
