@@ -196,7 +196,7 @@ class Chat(Domain):
         participants: dict[str, dict[str, Any]] = {}
         users = {user for user, _ in chat.states} | set(chat.read)
         for user in sorted(users):
-            known = {
+            known: dict[str, Any] = {
                 state: self._known_expiry(chat, member, user, state) for state in CHAT_TIMED_STATES
             }
             known["message_read"] = self._known_read(chat, member, user)

@@ -140,3 +140,8 @@ def assert_sessions_mirror(world: World) -> None:
     for session in world.sessions.values():
         folded = fold_all(session.events, me=session.user)
         assert_same_state(folded, world.view(session), world.now, session.id)
+
+
+def empty_form() -> dict[str, Any]:
+    """The JSON form of a mirror that has seen nothing, without its ``stream``."""
+    return fold_form(reducers.empty(None))

@@ -35,8 +35,8 @@ def assert_mirrors(world: World, sessions: dict[str, Session]) -> None:
 
 
 def chat_view(world: World, session: Session, chat: str) -> dict[str, Any]:
-    chats: dict[str, Any] = world.view(session)["chats"]
-    return chats[chat]
+    told: dict[str, Any] = world.view(session)["chats"][chat]
+    return told
 
 
 def refused(world: World, command: Callable[[], Any]) -> None:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+from typing import Any
+
+import msgspec
 import pytest
 
+import reducers
+import simulator
 from simulator import SimulatorError, World
+from simulator.driver import run_day
+from tests.support import assert_same_state, fold_form, seed_from_view
 
 FIXED = "0f6bd8a3-1d2e-4c5b-9a8f-7e6d5c4b3a21"
 
@@ -21,3 +30,80 @@ def test_a_uuid_is_one_users_only() -> None:
     world.add_user("me", FIXED)
     with pytest.raises(SimulatorError, match="is the UUID of 'me' already"):
         world.add_user("you", FIXED)
+
+
+# -- the view: the JSON form from the server's own state ------------------------------------
+
+SIMULATOR = Path(simulator.__file__).parent
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def test_a_view_has_every_section_of_the_json_form_but_the_stream() -> None:
+    world = World(seed=1)
+    world.add_user("anna")
+    session = world.open_session("anna")
+    view = world.view(session)
+    assert list(view) == list(reducers.SLICES)
+    assert view == fold_form(reducers.empty(session.user))
+    assert world.view(session.id) == view
+
+
+@pytest.mark.parametrize("seed", [2, 6])
+def test_a_view_is_plain_json_data_the_same_for_the_same_world(seed: int) -> None:
+    views = []
+    for _ in range(2):
+        world = run_day(seed, steps=300)
+        views.append([world.view(s) for s in world.sessions.values()])
+    assert views[0] == views[1]
+    for view in views[0]:
+        assert _plain(view)
+        assert msgspec.json.decode(msgspec.json.encode(view)) == view
+    assert any(view["objects"] and view["chats"] for view in views[0])
+
+
+def test_a_view_is_the_caller_s_to_change() -> None:
+    world = World(seed=1)
+    world.add_user("anna")
+    session = world.open_session("anna")
+    world.metadata.set_user("anna", {"colours": ["red"]})
+    view = world.view(session)
+    view["user_metadata"]["colours"].append("blue")
+    view["tags"]["x"] = {}
+    assert world.view(session)["user_metadata"] == {"colours": ["red"]}
+    assert world.view(session)["tags"] == {}
+
+
+def test_an_unknown_session_has_no_view() -> None:
+    with pytest.raises(SimulatorError, match="no session 's9'"):
+        World().view("s9")
+
+
+def test_no_simulator_module_imports_the_reducers() -> None:
+    importing: list[str] = []
+    for path in sorted(SIMULATOR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            if any(name == "reducers" or name.startswith("reducers.") for name in names):
+                importing.append(path.relative_to(SIMULATOR).as_posix())
+    assert importing == []
+
+
+def test_a_late_session_seeded_from_the_view_loads_to_the_same_form() -> None:
+    world = run_day(3, steps=300)
+    for name in world.users:
+        late = world.open_session(name)
+        view = world.view(late)
+        seed = seed_from_view(view, late.user, world.now)
+        assert (seed.me, seed.now, seed.last_id) == (late.user, world.now, None)
+        assert_same_state(seed, view, world.now, late.id)
