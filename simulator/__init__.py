@@ -10,8 +10,9 @@
 
 Commands are grouped by domain, with the same names as in ``reducers`` (``world.tags``,
 ``world.objects``, ...). An invalid command raises :class:`SimulatorError` and changes
-nothing. ``world.view(session_id)`` is the simulator's picture of what that session can see;
-folding the session's events gives the same state (docs/simulator.md).
+nothing. ``world.view(session)`` is what that session can see, built from the server's own
+state as the mirror's JSON form (plain data); folding the session's events gives the same form
+(docs/simulator.md).
 """
 
 from ._core import Domain, Session, SimulatorError
