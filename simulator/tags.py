@@ -16,9 +16,6 @@ import attrs
 from eventmirror.events import TagDelete, TagModify, TagNew
 from eventmirror.rules import (
     OWNER,
-    PROPAGATE,
-    READ,
-    WRITE,
     announced_policy,
     can_propagate,
     can_read,
@@ -27,8 +24,6 @@ from eventmirror.rules import (
 )
 
 from ._core import Domain, Session, SimulatorError
-
-__all__ = ["OWNER", "PROPAGATE", "READ", "WRITE", "ServerTag", "Tags"]
 
 
 @attrs.define
