@@ -175,6 +175,8 @@ class World:
         Seed a client's mirror with ``reducers.from_json({"stream": {"me": user, "now":
         world.now}, **view})`` (docs/simulator.md)."""
         found = self.session(session if isinstance(session, str) else session.id)
+        if not isinstance(session, str) and found is not session:
+            raise SimulatorError(f"session {session.id!r} belongs to another world")
         sections: dict[str, Any] = {name: {} for domain in self.domains for name in domain.sections}
         for domain in self.domains:
             domain.view(found, sections)

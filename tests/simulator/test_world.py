@@ -83,6 +83,13 @@ def test_a_view_is_the_caller_s_to_change() -> None:
 def test_an_unknown_session_has_no_view() -> None:
     with pytest.raises(SimulatorError, match="no session 's9'"):
         World().view("s9")
+    worlds = World(seed=1), World(seed=2)
+    for world in worlds:
+        world.add_user("anna")
+    elsewhere = worlds[1].open_session("anna")
+    worlds[0].open_session("anna")
+    with pytest.raises(SimulatorError, match="'s1' belongs to another world"):
+        worlds[0].view(elsewhere)
 
 
 def test_no_simulator_module_imports_the_reducers() -> None:
