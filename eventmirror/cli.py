@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from scenarios.cli import add_commands  # run, scenario-from
 
     add_commands(commands)
+    from .commandlist import add_command  # commands
+
+    add_command(commands)
     return parser
 
 

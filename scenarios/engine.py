@@ -188,9 +188,9 @@ class Run:
     def do(self, step: Do) -> None:
         command = COMMANDS[step.command]
         actor = None if step.actor is None else self.names[step.actor]
-        arguments = command.arguments(actor, self.resolve(step.arguments))
+        arguments = self.resolve(step.arguments)
         try:
-            result = command.bind(self.world)(**arguments)
+            result = command.call(self.world, actor, arguments)
         except SimulatorError as error:
             if self.refusal_expected(step.refused, error):
                 return

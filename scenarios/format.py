@@ -306,7 +306,7 @@ class _Checker:
             raise self.fail(
                 item.line_of("do"),
                 f"there is no command {command_name!r}{did_you_mean}{subscribing} "
-                "(docs/scenarios.md lists them)",
+                "(eventmirror commands lists them)",
             )
         arguments = item.get("with", LocatedDict())
         if not isinstance(arguments, LocatedDict):
@@ -317,7 +317,6 @@ class _Checker:
                 "a command's arguments are plain data: matchers (!any, !absent, !regex, "
                 "!unordered) belong in expect steps",
             )
-        parameters = command.parameters
         actor = item.get("as")
         if actor is not None:
             if command.actor is None:
@@ -327,23 +326,23 @@ class _Checker:
                 )
             if actor not in names.users:
                 raise self.fail(item.line_of("as"), f"{actor!r} is not among the users")
+        elif command.actor_required:
+            raise self.fail(item.line, f"{command.name} is done by a user: add 'as: <user>'")
         for key in arguments:
-            if command.actor is not None and key == command.actor and actor is not None:
+            if command.actor is not None and key == command.actor:
                 raise self.fail(
-                    arguments.line_of(key), f"{key!r} is given by 'as' already; write it once"
+                    arguments.line_of(key), f"the acting user is given by 'as', not by {key!r}"
                 )
-            if key not in parameters.names and not parameters.open_ended:
-                did_you_mean = _did_you_mean(str(key), parameters.names)
+            if key not in command.names and command.open_ended is None:
+                did_you_mean = _did_you_mean(str(key), command.names)
                 raise self.fail(
                     arguments.line_of(key),
                     f"{command.name} has no argument {key!r}{did_you_mean} "
-                    f"(its arguments: {', '.join(parameters.names) or 'none'})",
+                    f"(its arguments: {', '.join(command.names) or 'none'})",
                 )
-        for key in parameters.required:
-            if key in arguments or (key == command.actor and actor is not None):
+        for key in command.required:
+            if key in arguments:
                 continue
-            if key == command.actor:
-                raise self.fail(item.line, f"{command.name} is done by a user: add 'as: <user>'")
             raise self.fail(
                 item.line_of("with"), f"{command.name} needs the argument {key!r} under 'with'"
             )

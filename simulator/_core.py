@@ -1,4 +1,9 @@
-"""What every simulator module shares: the error, sessions, and the domain base class."""
+"""What every simulator module shares: the error, sessions, the domain base class, and how
+messages name things.
+
+A domain's commands are its methods marked with ``@command`` (simulator/commands.py says how
+to declare one: who acts, the entity, the arguments, the docstring).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,15 @@ class SimulatorError(ValueError):
     """
 
 
+def entity(kind: str, uuid: str, label: str | None = None) -> str:
+    """How an error message names an entity: ``contact 'Hans Mustermann' (52a9...)`` when it
+    has a description or name, ``tag '52a9...'`` when it has none or is unknown.
+
+    The UUID stays whole: it is what a client compares, and a scenario's report shows it as
+    the ``$name`` the file gave it."""
+    return f"{kind} {uuid!r}" if label is None else f"{kind} {label!r} ({uuid})"
+
+
 @attrs.define(eq=False)
 class Session:
     """One server-side session of a user: its own event stream numbered from 0."""
@@ -29,6 +43,9 @@ class Session:
     #: Detailed streams: ("conference", uuid), ("presentation", uuid), ("sensor", uuid),
     #: ("call", "") for the user's calls.
     subscriptions: set[tuple[str, str]] = attrs.Factory(set)
+    #: The ids of the events a declared re-send delivered (``simulator.resend``): they may
+    #: repeat what the session knows already, on purpose.
+    resent: set[int] = attrs.Factory(set)
 
     def poll(self, after: int | None = None) -> list[dict[str, Any]]:
         """The events after id ``after`` (all of them for None), as ``GET /api/event`` gives."""
@@ -45,6 +62,11 @@ class Domain:
 
     def __init__(self, world: World) -> None:
         self.world = world
+
+    def user_name(self, who: str) -> str:
+        """A user as messages name her: her symbolic name (``who`` is a name or a UUID)."""
+        user = self.world.user_id(who)
+        return self.world.names.get(user, user)
 
     def view(self, session: Session, sections: dict[str, Any]) -> None:
         """Fill this domain's :attr:`sections` of the JSON form (plain data), as the server's

@@ -7,6 +7,7 @@ from typing import Any
 from eventmirror.events import AnnouncementConvert
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 from .fax import object_of_type, require_writer
 
 
@@ -19,13 +20,16 @@ class Announcement(Domain):
         #: announcement -> (the last conversion succeeded, change)
         self.conversions: dict[str, tuple[bool, int]] = {}
 
+    @command
     def convert(self, actor: str, announcement: str, success: bool) -> None:
         """A writer uploads new contents, whose conversion succeeds or fails."""
         obj = object_of_type(self.world, announcement, "announcement")
         require_writer(self.world, actor, obj)
         old = self.conversions.get(announcement)
         if old is not None and old[0] == success:
-            raise SimulatorError(f"announcement {announcement!r} has that conversion result")
+            raise SimulatorError(
+                f"{self.world.objects.describe(announcement)} has that conversion result"
+            )
         change = self.world.tick()
         self.conversions[announcement] = (success, change)
         # The reference sends ``success`` only when it is true.

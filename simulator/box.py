@@ -13,7 +13,10 @@ import attrs
 from eventmirror.events import BoxOffline, BoxOnline
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 from .fax import object_of_type
+from .objects import ServerObject
+from .resend import resend
 
 
 @attrs.frozen
@@ -46,15 +49,38 @@ class Box(Domain):
         super().__init__(world)
         self.boxes: dict[str, ServerBox] = {}
 
+    @command(actor=None)
     def online(
         self, box: str, ip_addr: str, mac_addr: str, sw_version: str, hw_version: str
     ) -> None:
-        """The device of ``box`` comes online (or reports a new address or version)."""
+        """The device of ``box`` comes online (or reports a new address or version).
+
+        Reporting what it reported last while online is refused as changing nothing; a device
+        coming online again on purpose is :meth:`online_again`, a declared re-send."""
         obj = object_of_type(self.world, box, "box")
         device = DeviceInfo(ip_addr, mac_addr, sw_version, hw_version)
         old = self.boxes.get(box)
         if old is not None and old.online and old.device == device:
-            raise SimulatorError(f"box {box!r} is online with that address and versions already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(box)} is online with that address and versions "
+                "already (box.online_again sends box_online again on purpose)"
+            )
+        self._online(box, obj, device)
+
+    @command(actor=None)
+    @resend
+    def online_again(self, box: str) -> None:
+        """The device of a box that is online comes online again, reporting what it did last.
+
+        The reference sends ``box_online`` "when a device comes online", with no word of an
+        offline first, so the platform may send it twice. It carries the time it came online."""
+        obj = object_of_type(self.world, box, "box")
+        old = self.boxes.get(box)
+        if old is None or not old.online or old.device is None:
+            raise SimulatorError(f"{self.world.objects.describe(box)} is not online")
+        self._online(box, obj, old.device)
+
+    def _online(self, box: str, obj: ServerObject, device: DeviceInfo) -> None:
         change = self.world.tick()
         self.boxes[box] = ServerBox(
             True, obj.owner, obj.description, self.world.now, change, device, change
@@ -68,12 +94,13 @@ class Box(Domain):
             **attrs.asdict(device),
         )
 
+    @command(actor=None)
     def offline(self, box: str) -> None:
         """The device of ``box`` goes offline."""
         obj = object_of_type(self.world, box, "box")
         old = self.boxes.get(box)
         if old is None or not old.online:
-            raise SimulatorError(f"box {box!r} is not online")
+            raise SimulatorError(f"{self.world.objects.describe(box)} is not online")
         change = self.world.tick()
         old.online, old.owner, old.description = False, obj.owner, obj.description
         old.time, old.changed = self.world.now, change

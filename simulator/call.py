@@ -13,6 +13,7 @@ from eventmirror.events.call import CallFields
 from eventmirror.rules import CALL_CLEARED_BY_EMPTY, call_value
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 
@@ -38,9 +39,10 @@ class Call(Domain):
         #: session id -> the change at which it enabled call events
         self.enabled: dict[str, int] = {}
 
-    def enable(self, session_id: str) -> None:
-        """The session asks for its user's call events from now on."""
-        session = self.world.session(session_id)
+    def enable(self, session: Session | str) -> None:
+        """The session (a :class:`Session` or its id) asks for its user's call events from
+        now on."""
+        session = self.world.session(session)
         if session.id in self.enabled:
             raise SimulatorError(f"{session.id} receives call events already")
         self.enabled[session.id] = self.world.tick()
@@ -49,9 +51,12 @@ class Call(Domain):
     def _recipients(self, user: str) -> list[Session]:
         return [s for s in self.world.sessions_of([user]) if s.id in self.enabled]
 
-    def update(self, user: str, call: str, **fields: Any) -> None:
-        """Change call parameters; an empty ``current_control`` or ``bridge`` clears it."""
-        user_id = self.world.user_id(user)
+    @command
+    def update(self, actor: str, call: str, **fields: Any) -> None:
+        """The platform changes the user's call parameters (status, answer_time, ...).
+
+        An empty ``current_control`` or ``bridge`` clears it."""
+        user_id = self.world.user_id(actor)
         for name, value in fields.items():
             if name == "answer_time":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -80,12 +85,13 @@ class Call(Domain):
         state.touched = change
         self.world.send(CallUpdate, recipients, call={call: CallFields(**changed)})
 
-    def dtmf(self, user: str, call: str, digit: str, duration: int) -> None:
+    @command
+    def dtmf(self, actor: str, call: str, digit: str, duration: int) -> None:
         """A DTMF digit was detected on one of the user's calls."""
-        user_id = self.world.user_id(user)
+        user_id = self.world.user_id(actor)
         state = self.calls.get(user_id, {}).get(call)
         if state is None:
-            raise SimulatorError(f"no call {call!r} of {user}")
+            raise SimulatorError(f"no call {call!r} of {self.user_name(actor)}")
         if digit not in DTMF_DIGITS:
             raise SimulatorError(f"{digit!r} is not a DTMF digit")
         if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:

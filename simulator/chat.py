@@ -14,9 +14,11 @@ import attrs
 import msgspec
 
 from eventmirror.events import ChatMessage, ChatMessageEvent, ChatNew, ChatUser, ChatUserState
-from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry, is_active
+from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry
 
-from ._core import Domain, Session, SimulatorError
+from ._core import Domain, Session, SimulatorError, entity
+from .clock import Timer
+from .commands import command
 
 
 @attrs.define
@@ -56,6 +58,8 @@ class Chat(Domain):
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         self.chats: dict[str, ServerChat] = {}
+        #: (chat, user, state) -> the timed state's expiry on the clock
+        self._expiries: dict[tuple[str, str, str], Timer] = {}
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -63,13 +67,18 @@ class Chat(Domain):
         try:
             return self.chats[uuid]
         except KeyError:
-            raise SimulatorError(f"no chat {uuid!r}") from None
+            raise SimulatorError(f"no {entity('chat', uuid)}") from None
+
+    def describe(self, uuid: str) -> str:
+        """The chat as messages name it: by its description, if it has one."""
+        found = self.chats.get(uuid)
+        return entity("chat", uuid, None if found is None else found.description)
 
     def _member(self, who: str, uuid: str) -> tuple[str, ServerChat]:
         user = self.world.user_id(who)
         chat = self._chat(uuid)
         if user not in chat.joined:
-            raise SimulatorError(f"{who} is not in chat {uuid!r}")
+            raise SimulatorError(f"{self.user_name(who)} is not in {self.describe(uuid)}")
         return user, chat
 
     def _members(self, chat: ServerChat) -> list[str]:
@@ -80,7 +89,8 @@ class Chat(Domain):
         timed = chat.states.get((user, state))
         if timed is None or timed.changed <= chat.joined[member] or timed.expiry is None:
             return None
-        return timed.expiry if is_active(timed.expiry, self.world.now) else None
+        # The clock ends a state when it expires (_expire).
+        return timed.expiry
 
     def _known_read(self, chat: ServerChat, member: str, user: str) -> str | None:
         pointer = chat.read.get(user)
@@ -90,98 +100,133 @@ class Chat(Domain):
 
     # -- commands -----------------------------------------------------------------------
 
-    def create(self, who: str, description: str | None = None) -> str:
-        """``who`` creates a chat and is its only member (``chat_new`` to her)."""
-        user = self.world.user_id(who)
+    @command
+    def create(self, actor: str, description: str | None = None) -> str:
+        """The user creates a chat and is its only member (``chat_new`` to her)."""
+        user = self.world.user_id(actor)
         change = self.world.tick()
-        chat = ServerChat(self.world.new_uuid(), self.world.now, description)
-        chat.joined[user] = change
-        chat.told_description[user] = None
-        self.chats[chat.uuid] = chat
-        self.world.send_to_users(ChatNew, [user], chat=chat.uuid, create_time=chat.create_time)
-        return chat.uuid
+        room = ServerChat(self.world.new_uuid(), self.world.now, description)
+        room.joined[user] = change
+        room.told_description[user] = None
+        self.chats[room.uuid] = room
+        self.world.send_to_users(ChatNew, [user], chat=room.uuid, create_time=room.create_time)
+        return room.uuid
 
-    def add_member(self, actor: str, uuid: str, who: str) -> str:
-        """A member adds ``who``; everyone in the chat afterwards is told. Returns the message's
-        UUID."""
-        actor_id, chat = self._member(actor, uuid)
-        user = self.world.user_id(who)
-        if user in chat.joined:
-            raise SimulatorError(f"{who} is in chat {uuid!r} already")
-        others = self._members(chat)
+    @command
+    def add_member(self, actor: str, chat: str, user: str) -> str:
+        """A member adds ``user``; everyone in the chat afterwards is told.
+
+        Returns the message's UUID."""
+        uuid = chat
+        actor_id, room = self._member(actor, uuid)
+        added = self.world.user_id(user)
+        if added in room.joined:
+            raise SimulatorError(f"{self.user_name(user)} is in {self.describe(uuid)} already")
+        user = added
+        others = self._members(room)
         change = self.world.tick()
         message = ChatMessage(user=actor_id, time=self.world.now, type="add", member=user)
-        message_uuid = self._record(chat, message, change)
-        chat.joined[user] = change
-        chat.told_description[user] = chat.description
+        message_uuid = self._record(room, message, change)
+        room.joined[user] = change
+        room.told_description[user] = room.description
         body = {message_uuid: message}
         self.world.send_to_users(ChatMessageEvent, others, chat=uuid, message=body)
         # Only for the user who enters is this the chat's first event: it carries the header.
-        header: dict[str, Any] = {"create_time": chat.create_time}
-        if chat.description is not None:
-            header["description"] = chat.description
+        header: dict[str, Any] = {"create_time": room.create_time}
+        if room.description is not None:
+            header["description"] = room.description
         self.world.send_to_users(ChatMessageEvent, [user], chat=uuid, message=body, **header)
         return message_uuid
 
-    def message(self, who: str, uuid: str, text: str) -> str:
+    @command
+    def message(self, actor: str, chat: str, text: str) -> str:
         """A member writes ``text``; every member is told. Returns the message's UUID."""
-        user, chat = self._member(who, uuid)
+        uuid = chat
+        user, room = self._member(actor, uuid)
         change = self.world.tick()
         message = ChatMessage(user=user, time=self.world.now, type="text", text=text)
-        message_uuid = self._record(chat, message, change)
+        message_uuid = self._record(room, message, change)
         self.world.send_to_users(
-            ChatMessageEvent, self._members(chat), chat=uuid, message={message_uuid: message}
+            ChatMessageEvent, self._members(room), chat=uuid, message={message_uuid: message}
         )
         return message_uuid
 
-    def leave(self, who: str, uuid: str) -> str:
+    @command
+    def leave(self, actor: str, chat: str) -> str:
         """A member leaves; the members before (the leaver included, her last event) are told."""
-        user, chat = self._member(who, uuid)
-        told = self._members(chat)
+        uuid = chat
+        user, room = self._member(actor, uuid)
+        told = self._members(room)
         change = self.world.tick()
         message = ChatMessage(user=user, time=self.world.now, type="leave")
-        message_uuid = self._record(chat, message, change)
-        del chat.joined[user]
-        del chat.told_description[user]
+        message_uuid = self._record(room, message, change)
+        del room.joined[user]
+        del room.told_description[user]
         self.world.send_to_users(ChatMessageEvent, told, chat=uuid, message={message_uuid: message})
-        if not chat.joined:
+        if not room.joined:
             # Nobody can see or enter it any more.
             del self.chats[uuid]
+            for user_id, state in list(room.states):
+                self._schedule_expiry(uuid, user_id, state, None)
         return message_uuid
 
     def set_state(self, who: str, uuid: str, state: str, seconds: int) -> None:
         """A member's timed ``state`` lasts ``seconds`` from now (0 ends it now)."""
-        user, chat = self._member(who, uuid)
+        user, room = self._member(who, uuid)
         if state not in CHAT_TIMED_STATES:
             raise SimulatorError(f"no timed chat state {state!r}")
         if seconds < 0:
             raise SimulatorError(f"a state lasts 0 or more seconds, got {seconds}")
         expiry = chat_state_expiry(self.world.now, seconds)
-        members = self._members(chat)
-        if all(self._known_expiry(chat, m, user, state) == expiry for m in members):
-            raise SimulatorError(f"{state} of {who} in chat {uuid!r} would not change")
+        members = self._members(room)
+        if all(self._known_expiry(room, m, user, state) == expiry for m in members):
+            raise SimulatorError(
+                f"{state} of {self.user_name(who)} in {self.describe(uuid)} would not change"
+            )
         timers: dict[str, Any] = {state: seconds}
         change = self.world.tick()
-        chat.states[(user, state)] = TimedState(expiry, change)
+        room.states[(user, state)] = TimedState(expiry, change)
+        self._schedule_expiry(uuid, user, state, expiry)
         self.world.send_to_users(ChatUser, members, chat=uuid, user={user: ChatUserState(**timers)})
 
-    def typing(self, who: str, uuid: str, seconds: int) -> None:
-        self.set_state(who, uuid, "typing", seconds)
+    @command
+    def typing(self, actor: str, chat: str, seconds: int) -> None:
+        """A member types for ``seconds`` from now (0: she stopped)."""
+        self.set_state(actor, chat, "typing", seconds)
 
-    def read(self, who: str, uuid: str, message: str) -> None:
+    @command
+    def read(self, actor: str, chat: str, message: str) -> None:
         """A member's read pointer moves to ``message`` (one she was told about)."""
-        user, chat = self._member(who, uuid)
-        recorded = chat.messages.get(message)
-        if recorded is None or recorded[1] < chat.joined[user]:
-            raise SimulatorError(f"{who} knows no message {message!r} in chat {uuid!r}")
-        members = self._members(chat)
-        if all(self._known_read(chat, m, user) == message for m in members):
-            raise SimulatorError(f"{who} has read up to {message!r} already")
+        uuid = chat
+        user, room = self._member(actor, uuid)
+        recorded = room.messages.get(message)
+        if recorded is None or recorded[1] < room.joined[user]:
+            raise SimulatorError(
+                f"{self.user_name(actor)} knows no message {message!r} in {self.describe(uuid)}"
+            )
+        members = self._members(room)
+        if all(self._known_read(room, m, user) == message for m in members):
+            raise SimulatorError(f"{self.user_name(actor)} has read up to {message!r} already")
         change = self.world.tick()
-        chat.read[user] = ReadPointer(message, change)
+        room.read[user] = ReadPointer(message, change)
         self.world.send_to_users(
             ChatUser, members, chat=uuid, user={user: ChatUserState(message_read=message)}
         )
+
+    def _schedule_expiry(self, uuid: str, user: str, state: str, expiry: int | None) -> None:
+        """Put the state's expiry on the world's clock (None: it has none any more)."""
+        timer = self._expiries.pop((uuid, user, state), None)
+        if timer is not None:
+            timer.cancel()
+        if expiry is not None:
+            self._expiries[(uuid, user, state)] = self.world.clock.at(
+                expiry, lambda: self._expire(uuid, user, state)
+            )
+
+    def _expire(self, uuid: str, user: str, state: str) -> None:
+        """The state ran out: inactive from now on, still known as changed when it was set."""
+        del self._expiries[(uuid, user, state)]
+        self.chats[uuid].states[(user, state)].expiry = None
 
     def _record(self, chat: ServerChat, message: ChatMessage, change: int) -> str:
         message_uuid = self.world.new_uuid()

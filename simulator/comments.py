@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import attrs
 
 from eventmirror.events import CommentDelete, CommentModify, CommentNew
 
-from ._core import Domain, SimulatorError
+from ._core import Domain, SimulatorError, entity
 from ._object_index import SetIndex
+from .commands import command
 
 
 @attrs.define
@@ -38,14 +40,22 @@ class Comments(Domain):
         try:
             return self.comments[uuid]
         except KeyError:
-            raise SimulatorError(f"no comment {uuid!r}") from None
+            raise SimulatorError(f"no {entity('comment', uuid)}") from None
 
-    def add(self, author: str, obj: str, text: str) -> str:
-        """A reader of ``obj`` comments on it."""
-        author_id = self.world.user_id(author)
+    def describe(self, uuid: str) -> str:
+        """The comment as messages name it: by the start of its text."""
+        found = self.comments.get(uuid)
+        text = None if found is None else textwrap.shorten(found.text, 40, placeholder="...")
+        return entity("comment", uuid, text)
+
+    @command
+    def add(self, actor: str, object: str, text: str) -> str:
+        """A reader of the object comments on it."""
+        obj = object
+        author_id = self.world.user_id(actor)
         objects = self.world.objects
         if not objects.can_read(author_id, obj):
-            raise SimulatorError(f"{author} cannot read object {obj!r}")
+            raise SimulatorError(f"{self.user_name(actor)} cannot read {objects.describe(obj)}")
         comment = ServerComment(self.world.new_uuid(), obj, author_id, text, self.world.tick())
         self.comments[comment.uuid] = comment
         self._on_object.add(obj, comment.uuid)
@@ -60,40 +70,44 @@ class Comments(Domain):
         )
         return comment.uuid
 
-    def edit(self, author: str, uuid: str, text: str) -> None:
+    @command
+    def edit(self, actor: str, comment: str, text: str) -> None:
         """The comment's author changes its text."""
-        comment = self._comment(uuid)
-        if self.world.user_id(author) != comment.owner:
-            raise SimulatorError(f"only the author may edit comment {uuid!r}")
-        if text == comment.text:
-            raise SimulatorError(f"comment {uuid!r} has that text already")
-        comment.text, comment.changed = text, self.world.tick()
-        readers = sorted(self.world.objects.readers(comment.object))
+        uuid = comment
+        found = self._comment(uuid)
+        if self.world.user_id(actor) != found.owner:
+            raise SimulatorError(f"only the author may edit {self.describe(uuid)}")
+        if text == found.text:
+            raise SimulatorError(f"{self.describe(uuid)} has that text already")
+        found.text, found.changed = text, self.world.tick()
+        readers = sorted(self.world.objects.readers(found.object))
         self.world.send_to_users(
             CommentModify,
             readers,
             comment=uuid,
-            owner=comment.owner,
+            owner=found.owner,
             text=text,
-            object=self._ref(comment.object),
+            object=self._ref(found.object),
         )
 
-    def delete(self, author: str, uuid: str) -> None:
+    @command
+    def delete(self, actor: str, comment: str) -> None:
         """The comment's author (or the object's owner) deletes it."""
-        comment = self._comment(uuid)
-        actor = self.world.user_id(author)
-        if actor not in (comment.owner, self.world.objects.get(comment.object).owner):
-            raise SimulatorError(f"{author} may not delete comment {uuid!r}")
+        uuid = comment
+        found = self._comment(uuid)
+        actor_id = self.world.user_id(actor)
+        if actor_id not in (found.owner, self.world.objects.get(found.object).owner):
+            raise SimulatorError(f"{self.user_name(actor)} may not delete {self.describe(uuid)}")
         self.world.tick()
         del self.comments[uuid]
-        self._on_object.discard(comment.object, uuid)
-        readers = sorted(self.world.objects.readers(comment.object))
+        self._on_object.discard(found.object, uuid)
+        readers = sorted(self.world.objects.readers(found.object))
         self.world.send_to_users(
             CommentDelete,
             readers,
             comment=uuid,
-            owner=comment.owner,
-            object=self._ref(comment.object),
+            owner=found.owner,
+            object=self._ref(found.object),
         )
 
     def forget_object(self, obj: str) -> None:

@@ -12,6 +12,7 @@ is dropped (lazily) as soon as that differs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -29,6 +30,8 @@ from eventmirror.events.conference import ConferenceMember
 
 from ._core import Domain, Session, SimulatorError
 from ._object_index import SetIndex
+from .commands import command
+from .resend import Periodic, resend
 
 #: The member fields a conference update may change.
 MEMBER_FLAGS = ("mute", "deaf", "talk", "floor")
@@ -54,11 +57,15 @@ class DetailedStream(Domain):
         #: uuid -> the sessions subscribed to its stream (by session id), so that delivering
         #: to them, or forgetting the object, costs what it reaches, not a walk of all sessions.
         self._subscribed_to: SetIndex[str, str] = SetIndex()
+        #: The periodic re-sends running (status, keepalives), by object and what they send.
+        self.periodic = Periodic(world)
 
     def _object(self, uuid: str) -> Any:
         obj = self.world.objects.get(uuid)
         if obj.type != self.object_type:
-            raise SimulatorError(f"object {uuid!r} is a {obj.type}, not a {self.object_type}")
+            raise SimulatorError(
+                f"{self.world.objects.describe(uuid)} is a {obj.type}, not a {self.object_type}"
+            )
         return obj
 
     def subscription(self, session: Session, uuid: str) -> Subscription | None:
@@ -83,15 +90,19 @@ class DetailedStream(Domain):
         sessions.sort(key=_opened)
         return [s for s in sessions if self.subscription(s, uuid) is not None]
 
-    def subscribe(self, session_id: str, uuid: str) -> None:
-        """A session subscribes to the object's detailed stream (needs read access)."""
-        session = self.world.session(session_id)
+    def subscribe(self, session: Session | str, uuid: str) -> None:
+        """A session (a :class:`Session` or its id) subscribes to the object's detailed stream
+        (needs read access)."""
+        session = self.world.session(session)
         self._object(uuid)
         since = self.world.objects.since(session.user, uuid)
+        named = self.world.objects.describe(uuid)
         if since is None or not self.world.objects.can_read(session.user, uuid):
-            raise SimulatorError(f"{session.id} cannot read {self.object_type} {uuid!r}")
+            raise SimulatorError(
+                f"{session.id} ({self.user_name(session.user)}) cannot read {named}"
+            )
         if self.subscription(session, uuid) is not None:
-            raise SimulatorError(f"{session.id} is subscribed to {uuid!r} already")
+            raise SimulatorError(f"{session.id} is subscribed to {named} already")
         change = self.world.tick()
         self.subscriptions[(session.id, uuid)] = Subscription(since, change)
         session.subscriptions.add((self.name, uuid))
@@ -104,6 +115,34 @@ class DetailedStream(Domain):
     def forget_object(self, uuid: str) -> None:
         for session_id in list(self._subscribed_to.get(uuid)):
             self._drop(self.world.sessions[session_id], uuid)
+        self.periodic.forget(uuid)
+
+    def _status_subscribers(self, uuid: str) -> list[Session]:
+        """The sessions a re-sent status reaches: every subscriber (an error if none)."""
+        self._object(uuid)
+        subscribers = self.subscribers(uuid)
+        if not subscribers:
+            named = self.world.objects.describe(uuid)
+            raise SimulatorError(f"{named} has no subscribed session to re-send its status to")
+        return subscribers
+
+    def _repeat(
+        self,
+        uuid: str,
+        what: str,
+        seconds: int,
+        command: Callable[[str], object],
+        wanted: Callable[[], object],
+    ) -> None:
+        """Run the re-send ``command`` on ``uuid`` every ``seconds`` from now, at each time only
+        if ``wanted()`` (someone to send to): a period outlasts a quiet spell."""
+        self._object(uuid)
+
+        def fire() -> None:
+            if wanted():
+                command(uuid)
+
+        self.periodic.start(uuid, what, seconds, fire)
 
 
 def _opened(session: Session) -> int:
@@ -158,14 +197,18 @@ class Conference(DetailedStream):
 
     # -- commands ------------------------------------------------------------------------
 
+    @command
     def join(
-        self, conference: str, member: str, *, phone: str | None = None, user: str | None = None
+        self, actor: str | None, conference: str, member: str, *, phone: str | None = None
     ) -> None:
-        """A participant enters; the first one makes the conference live."""
+        """A participant enters as ``member``: a user, or a caller without an account (None).
+
+        The first one makes the conference live."""
         state = self._state(conference)
-        user_id = self.world.user_id(user) if user is not None else None
+        user_id = self.world.user_id(actor) if actor is not None else None
+        named = self.world.objects.describe(conference)
         if member in state.members:
-            raise SimulatorError(f"{member!r} is in conference {conference!r} already")
+            raise SimulatorError(f"{member!r} is in {named} already")
         joined = ConferenceMember(
             phone=phone,
             user=user_id,
@@ -187,12 +230,13 @@ class Conference(DetailedStream):
             member={member: joined},
         )
 
+    @command(actor=None)
     def update(self, conference: str, member: str, **fields: Any) -> None:
-        """Change a participant's flags (mute, deaf, talk, floor) or volumes (-4..4)."""
+        """A participant's flags (mute, deaf, talk, floor) or volumes (-4..4) change."""
         state = self._state(conference)
         old = state.members.get(member)
         if old is None:
-            raise SimulatorError(f"{member!r} is not in conference {conference!r}")
+            raise SimulatorError(f"{member!r} is not in {self.world.objects.describe(conference)}")
         for name, value in fields.items():
             if name in MEMBER_FLAGS:
                 if not isinstance(value, bool):
@@ -204,7 +248,10 @@ class Conference(DetailedStream):
                 raise SimulatorError(f"a member has no changeable field {name!r}")
         changed = {n: v for n, v in fields.items() if getattr(old, n) != v}
         if not changed:
-            raise SimulatorError(f"that update of {member!r} would change nothing")
+            raise SimulatorError(
+                f"that update of {member!r} in {self.world.objects.describe(conference)} "
+                "would change nothing"
+            )
         self.world.tick()
         state.members[member] = msgspec.structs.replace(old, **changed)
         self.world.send(
@@ -214,11 +261,12 @@ class Conference(DetailedStream):
             member={member: ConferenceMember(**changed)},
         )
 
+    @command(actor=None)
     def leave(self, conference: str, member: str) -> None:
         """A participant leaves; the last one ends the conference."""
         state = self._state(conference)
         if member not in state.members:
-            raise SimulatorError(f"{member!r} is not in conference {conference!r}")
+            raise SimulatorError(f"{member!r} is not in {self.world.objects.describe(conference)}")
         self.world.tick()
         del state.members[member]
         self.world.send(
@@ -227,14 +275,47 @@ class Conference(DetailedStream):
         if not state.members:
             self._start_or_stop(conference, state, False)
 
+    @command(actor=None)
     def stop(self, conference: str) -> None:
         """The conference ends with whoever is still in it."""
         state = self._state(conference)
         if not state.live:
-            raise SimulatorError(f"conference {conference!r} is not live")
+            raise SimulatorError(f"{self.world.objects.describe(conference)} is not live")
         self.world.tick()
         state.members.clear()
         self._start_or_stop(conference, state, False)
+
+    @command(actor=None)
+    @resend
+    def resend_status(self, conference: str) -> None:
+        """The platform sends the conference's status again to every subscribed session.
+
+        The reference: the server "may send this event again in regular intervals as long as
+        the subscription exists". It tells a subscriber nothing new, so it is a re-send."""
+        subscribers = self._status_subscribers(conference)
+        members = self.members(conference)
+        self.world.send(ConferenceStatus, subscribers, conference=conference, member=members)
+
+    @command(actor=None)
+    def status_every(self, conference: str, seconds: int) -> None:
+        """The platform re-sends the conference's status every ``seconds`` from now.
+
+        Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
+        (nobody subscribed: nothing is sent, the period goes on). A period running already is
+        replaced; the conference's deletion ends it."""
+        self._repeat(
+            conference,
+            "status",
+            seconds,
+            self.resend_status,
+            lambda: self.subscribers(conference),
+        )
+
+    @command(actor=None)
+    def stop_status_every(self, conference: str) -> None:
+        """The platform stops re-sending the conference's status periodically."""
+        self._object(conference)
+        self.periodic.stop(conference, "status", self.world.objects.describe(conference))
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

@@ -8,6 +8,7 @@ from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop
 from eventmirror.rules import callreverse_key
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 
 class Dialplan(Domain):
@@ -19,13 +20,15 @@ class Dialplan(Domain):
         #: (user, phone_from, phone_to) -> start time
         self.callreverse: dict[tuple[str, str, str], int] = {}
 
-    def modify(self, who: str) -> None:
+    @command
+    def modify(self, actor: str) -> None:
         """The user's dialplan changes (``dialplan_modify``, a stale marker)."""
-        self.world.user.mark_stale(who, "dialplan", DialplanModify)
+        self.world.user.mark_stale(actor, "dialplan", DialplanModify)
 
-    def callreverse_start(self, who: str, phone_from: str, phone_to: str) -> None:
+    @command
+    def callreverse_start(self, actor: str, phone_from: str, phone_to: str) -> None:
         """A call from ``phone_from`` to ``phone_to`` activates call-reverse for the user."""
-        key = (self.world.user_id(who), phone_from, phone_to)
+        key = (self.world.user_id(actor), phone_from, phone_to)
         if key in self.callreverse:
             raise SimulatorError(f"call-reverse {phone_from} -> {phone_to} is active already")
         self.world.tick()
@@ -34,8 +37,10 @@ class Dialplan(Domain):
             DialplanCallreverseStart, [key[0]], phone_from=phone_from, phone_to=phone_to
         )
 
-    def callreverse_stop(self, who: str, phone_from: str, phone_to: str) -> None:
-        key = (self.world.user_id(who), phone_from, phone_to)
+    @command
+    def callreverse_stop(self, actor: str, phone_from: str, phone_to: str) -> None:
+        """The user's call-reverse from ``phone_from`` to ``phone_to`` ends."""
+        key = (self.world.user_id(actor), phone_from, phone_to)
         if key not in self.callreverse:
             raise SimulatorError(f"call-reverse {phone_from} -> {phone_to} is not active")
         self.world.tick()

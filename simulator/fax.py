@@ -19,6 +19,7 @@ from eventmirror.events.fax import FaxReport
 from eventmirror.rules import can_write
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 if TYPE_CHECKING:
     from .objects import ServerObject
@@ -29,7 +30,7 @@ def object_of_type(world: World, uuid: str, type: str) -> ServerObject:
     """The object ``uuid``, which must be of ``type``."""
     obj = world.objects.get(uuid)
     if obj.type != type:
-        raise SimulatorError(f"object {uuid!r} is a {obj.type!r}, not a {type!r}")
+        raise SimulatorError(f"{world.objects.describe(uuid)} is a {obj.type!r}, not a {type!r}")
     return obj
 
 
@@ -39,7 +40,9 @@ def require_writer(world: World, actor: str, obj: ServerObject) -> str:
     if actor_id != obj.owner and not any(
         can_write(world.tags.level(t, actor_id)) for t in obj.tags
     ):
-        raise SimulatorError(f"{world.names[actor_id]} may not change object {obj.uuid!r}")
+        raise SimulatorError(
+            f"{world.names[actor_id]} may not change {world.objects.describe(obj.uuid)}"
+        )
     return actor_id
 
 
@@ -54,6 +57,7 @@ class Fax(Domain):
         #: fax -> report UUID -> (report, change)
         self.reports: dict[str, dict[str, tuple[FaxReport, int]]] = {}
 
+    @command
     def upload_and_convert(self, actor: str, fax: str, page_count: int | None) -> None:
         """A writer uploads new contents; the conversion gives ``page_count`` pages, or fails
         (None)."""
@@ -63,13 +67,16 @@ class Fax(Domain):
             raise SimulatorError(f"a page count is never negative, got {page_count}")
         old = self.conversions.get(fax)
         if old is not None and old[0] == page_count:
-            raise SimulatorError(f"fax {fax!r} has that conversion result already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(fax)} has that conversion result already"
+            )
         change = self.world.tick()
         self.conversions[fax] = (page_count, change)
         self.world.send_to_users(
             FaxConvert, sorted(self.world.objects.readers(fax)), fax=fax, page_count=page_count
         )
 
+    @command(actor=None)
     def report(self, fax: str, reports: Mapping[str, FaxReport | Mapping[str, Any]]) -> None:
         """The platform updates send/receive reports (merged by report UUID)."""
         object_of_type(self.world, fax, "fax")
@@ -84,7 +91,7 @@ class Fax(Domain):
             raise SimulatorError(f"not a fax report: {error}") from None
         known = self.reports.get(fax, {})
         if all(uuid in known and known[uuid][0] == r for uuid, r in wanted.items()):
-            raise SimulatorError(f"fax {fax!r} has those reports already")
+            raise SimulatorError(f"{self.world.objects.describe(fax)} has those reports already")
         change = self.world.tick()
         stored = self.reports.setdefault(fax, {})
         for uuid, r in wanted.items():

@@ -15,7 +15,8 @@ import attrs
 
 from eventmirror.events import FileDelete, FileModify, FileNew
 
-from ._core import Domain, Session, SimulatorError
+from ._core import Domain, Session, SimulatorError, entity
+from .commands import command
 from .fax import object_of_type, require_writer
 
 #: Fields every file event carries, so they are told with each event.
@@ -61,16 +62,24 @@ class Files(Domain):
     def _node(self, uuid: str) -> tuple[str, Facts]:
         volume = self.volume_of.get(uuid)
         if volume is None:
-            raise SimulatorError(f"no file or folder {uuid!r}")
+            raise SimulatorError(f"no {entity('file or folder', uuid)}")
         return volume, self.volumes[volume].nodes[uuid]
+
+    def describe(self, uuid: str) -> str:
+        """The file or folder as messages name it: ``folder 'Photos' (<uuid>)``."""
+        volume = self.volume_of.get(uuid)
+        if volume is None:
+            return entity("file or folder", uuid)
+        facts = self.volumes[volume].nodes[uuid]
+        return entity(facts["type"][0], uuid, facts["name"][0])
 
     def _folder(self, volume: str, parent: str | None) -> None:
         if parent is None:
             return
         if self.volume_of.get(parent) != volume:
-            raise SimulatorError(f"no folder {parent!r} in volume {volume!r}")
+            raise SimulatorError(f"no folder {parent!r} in {self.world.objects.describe(volume)}")
         if self.volumes[volume].nodes[parent]["type"][0] != "folder":
-            raise SimulatorError(f"{parent!r} is a file, not a folder")
+            raise SimulatorError(f"{self.describe(parent)} is a file, not a folder")
 
     def _subtree(self, volume: str, uuid: str) -> list[str]:
         nodes = self.volumes[volume].nodes
@@ -83,6 +92,7 @@ class Files(Domain):
 
     # -- commands ------------------------------------------------------------------------
 
+    @command
     def create(
         self, actor: str, volume: str, name: str, type: str = "file", parent: str | None = None
     ) -> str:
@@ -112,35 +122,39 @@ class Files(Domain):
         )
         return uuid
 
+    @command
     def rename(self, actor: str, file: str, name: str) -> None:
+        """A writer renames a file or folder."""
         volume, facts = self._node(file)
         actor_id = self._writable(actor, volume)
         if facts["name"][0] == name:
-            raise SimulatorError(f"{file!r} has that name already")
+            raise SimulatorError(f"{self.describe(file)} has that name already")
         self._modify(actor_id, volume, file, {"name": name})
 
+    @command
     def move(self, actor: str, file: str, parent: str | None) -> None:
-        """Move a node into folder ``parent`` (None: to the root)."""
+        """A writer moves a file or folder into folder ``parent`` (None: to the root)."""
         volume, facts = self._node(file)
         actor_id = self._writable(actor, volume)
         self._folder(volume, parent)
         if parent is not None and parent in self._subtree(volume, file):
-            raise SimulatorError(f"{file!r} cannot move into itself or below itself")
+            raise SimulatorError(f"{self.describe(file)} cannot move into itself or below itself")
         if facts["parent"][0] == parent:
-            raise SimulatorError(f"{file!r} is there already")
+            raise SimulatorError(f"{self.describe(file)} is there already")
         self._modify(actor_id, volume, file, {"parent": parent}, wire={"parent": parent or volume})
 
+    @command
     def upload(self, actor: str, file: str, size: int, mime_type: str, md5: str) -> None:
-        """New contents for a file."""
+        """A writer uploads new contents for a file."""
         volume, facts = self._node(file)
         actor_id = self._writable(actor, volume)
         if facts["type"][0] != "file":
-            raise SimulatorError(f"{file!r} is a folder: only files have contents")
+            raise SimulatorError(f"{self.describe(file)} is a folder: only files have contents")
         if size < 0:
             raise SimulatorError(f"a size is never negative, got {size}")
         content = {"size": size, "mime_type": mime_type, "md5": md5}
         if all(key in facts and facts[key][0] == value for key, value in content.items()):
-            raise SimulatorError(f"{file!r} has those contents already")
+            raise SimulatorError(f"{self.describe(file)} has those contents already")
         if facts["mtime"][0] != self.world.now:
             content["mtime"] = self.world.now
         self._modify(actor_id, volume, file, content)
@@ -172,11 +186,16 @@ class Files(Domain):
             **{**changed, **(wire or {})},
         )
 
-    def delete(self, actor: str, volume: str, node: str) -> None:
-        """Delete a file, or a folder with everything inside it (one ``file_delete``)."""
+    @command
+    def delete(self, actor: str, volume: str, file: str) -> None:
+        """A writer deletes a file, or a folder with everything inside it (one
+        ``file_delete``)."""
+        node = file
         self._writable(actor, volume)
         if self.volume_of.get(node) != volume:
-            raise SimulatorError(f"no file or folder {node!r} in volume {volume!r}")
+            raise SimulatorError(
+                f"no {self.describe(node)} in {self.world.objects.describe(volume)}"
+            )
         change = self.world.tick()
         server = self.volumes[volume]
         server.changed = change
@@ -188,12 +207,13 @@ class Files(Domain):
             del self.volume_of[uuid]
         self._send_delete(volume, node)
 
+    @command
     def empty(self, actor: str, volume: str) -> None:
-        """Delete everything in the volume (``file_delete`` of the volume itself)."""
+        """A writer deletes everything in the volume (``file_delete`` of the volume itself)."""
         self._writable(actor, volume)
         server = self.volumes.get(volume)
         if server is None or not server.nodes:
-            raise SimulatorError(f"volume {volume!r} is empty already")
+            raise SimulatorError(f"{self.world.objects.describe(volume)} is empty already")
         server.changed = self.world.tick()
         for uuid in server.nodes:
             del self.volume_of[uuid]

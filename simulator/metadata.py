@@ -9,6 +9,7 @@ from typing import Any
 from eventmirror.events import ObjectMetadata, UserMetadata
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 
 class Metadata(Domain):
@@ -22,11 +23,12 @@ class Metadata(Domain):
         #: object -> key -> (value, change)
         self.objects: dict[str, dict[str, tuple[Any, int]]] = {}
 
+    @command
     def set_user(
-        self, who: str, update: Mapping[str, Any] | None = None, delete: Iterable[str] = ()
+        self, actor: str, update: Mapping[str, Any] | None = None, delete: Iterable[str] = ()
     ) -> None:
-        """Change a user's own metadata; all her sessions are told."""
-        user = self.world.user_id(who)
+        """The user changes her own metadata; all her sessions are told."""
+        user = self.world.user_id(actor)
         update, delete = dict(update or {}), list(delete)
         values = self.users.setdefault(user, {})
         update, delete = _effective(values, update, delete)
@@ -41,18 +43,20 @@ class Metadata(Domain):
             payload["delete"] = delete
         self.world.send_to_users(UserMetadata, [user], **payload)
 
+    @command
     def set_object(
         self,
         actor: str,
-        obj: str,
+        object: str,
         update: Mapping[str, Any] | None = None,
         delete: Iterable[str] = (),
     ) -> None:
         """A reader changes an object's metadata; every reader is told."""
+        obj = object
         user = self.world.user_id(actor)
         objects = self.world.objects
         if not objects.can_read(user, obj):
-            raise SimulatorError(f"{actor} cannot read object {obj!r}")
+            raise SimulatorError(f"{self.user_name(actor)} cannot read {objects.describe(obj)}")
         update, delete = dict(update or {}), list(delete)
         values = self.objects.setdefault(obj, {})
         update, delete = _effective({k: v for k, (v, _) in values.items()}, update, delete)

@@ -29,8 +29,9 @@ from eventmirror.events import (
 )
 from eventmirror.rules import can_read, can_write, tag_change
 
-from ._core import Domain, Session, SimulatorError
+from ._core import Domain, Session, SimulatorError, entity
 from ._object_index import SetIndex
+from .commands import command
 
 
 @attrs.define
@@ -74,7 +75,12 @@ class Objects(Domain):
         try:
             return self.objects[uuid]
         except KeyError:
-            raise SimulatorError(f"no object {uuid!r}") from None
+            raise SimulatorError(f"no {entity('object', uuid)}") from None
+
+    def describe(self, uuid: str) -> str:
+        """The object as messages name it: ``object 'Hans Mustermann' (<uuid>)``."""
+        obj = self.objects.get(uuid)
+        return entity("object", uuid, None if obj is None else obj.description)
 
     def readers(self, uuid: str) -> set[str]:
         """Who may read the object now."""
@@ -107,12 +113,14 @@ class Objects(Domain):
 
     def _require_reader(self, actor: str, obj: ServerObject) -> None:
         if actor not in self.readers(obj.uuid):
-            raise SimulatorError(f"{self.world.names[actor]} cannot read object {obj.uuid!r}")
+            raise SimulatorError(f"{self.user_name(actor)} cannot read {self.describe(obj.uuid)}")
 
     def _require_writer(self, actor: str, obj: ServerObject) -> None:
         tags = self.world.tags
         if actor != obj.owner and not any(can_write(tags.level(t, actor)) for t in obj.tags):
-            raise SimulatorError(f"{self.world.names[actor]} may not change object {obj.uuid!r}")
+            raise SimulatorError(
+                f"{self.user_name(actor)} may not change {self.describe(obj.uuid)}"
+            )
 
     def header(self, obj: ServerObject) -> dict[str, Any]:
         return {
@@ -172,15 +180,18 @@ class Objects(Domain):
 
     # -- commands ------------------------------------------------------------------------
 
+    @command
     def create(
-        self, owner: str, type: str, description: str | None = None, *, tags: Iterable[str] = ()
+        self, actor: str, type: str, description: str | None = None, *, tags: Iterable[str] = ()
     ) -> str:
-        """``owner`` creates an object, optionally tagged."""
-        owner_id = self.world.user_id(owner)
+        """The user creates an object of ``type``, optionally tagged; she owns it."""
+        owner_id = self.world.user_id(actor)
         tag_list = list(dict.fromkeys(tags))
         for tag in tag_list:
             if not can_read(self.world.tags.level(tag, owner_id)):
-                raise SimulatorError(f"{owner} has no access to tag {tag!r}")
+                raise SimulatorError(
+                    f"{self.user_name(actor)} has no access to {self.world.tags.describe(tag)}"
+                )
         uuid, created = self.world.new_uuid(), next(self._creations)
         obj = ServerObject(uuid, type, owner_id, description, [], created=created)
         change = self.world.tick()
@@ -191,30 +202,34 @@ class Objects(Domain):
         self._tell_visible(readers, obj, change)
         return obj.uuid
 
+    @command
     def modify(
-        self, actor: str, uuid: str, *, description: str | None = None, type: str | None = None
+        self, actor: str, object: str, *, description: str | None = None, type: str | None = None
     ) -> None:
-        """Change an object's fields (its description or type)."""
+        """A writer changes an object's fields (its description or type)."""
+        uuid = object
         actor_id = self.world.user_id(actor)
         obj = self.get(uuid)
         self._require_writer(actor_id, obj)
         if description in (None, obj.description) and type in (None, obj.type):
-            raise SimulatorError(f"that change to object {uuid!r} would change nothing")
+            raise SimulatorError(f"that change to {self.describe(uuid)} would change nothing")
         self.world.tick()
         obj.description = description if description is not None else obj.description
         obj.type = type if type is not None else obj.type
         readers = sorted(self.readers(uuid))
         self.world.send_to_users(ObjectModify, readers, **self.header(obj), user=actor_id)
 
-    def delete(self, actor: str, uuid: str, *, purge: bool = False) -> None:
+    @command
+    def delete(self, actor: str, object: str, *, purge: bool = False) -> None:
         """The owner deletes an object: to the trash, or for good (``purge``; from the trash
         or directly)."""
+        uuid = object
         actor_id = self.world.user_id(actor)
         obj = self.get(uuid)
         if actor_id != obj.owner:
-            raise SimulatorError(f"only the owner may delete object {uuid!r}")
+            raise SimulatorError(f"only the owner may delete {self.describe(uuid)}")
         if not purge and obj.trashed:
-            raise SimulatorError(f"object {uuid!r} is in the trash already")
+            raise SimulatorError(f"{self.describe(uuid)} is in the trash already")
         readers = sorted(self.readers(uuid))
         self.world.tick()
         extra = {"purge": True} if purge else {}
@@ -225,12 +240,15 @@ class Objects(Domain):
             obj.trashed, obj.trashed_change = True, self.world.change
             self._trash.add(obj.owner, uuid)
 
-    def purge_trash(self, owner: str) -> None:
-        """Empty ``owner``'s trash: her trashed objects are gone for good."""
-        owner_id = self.world.user_id(owner)
+    @command
+    def purge_trash(self, actor: str) -> None:
+        """The user empties her trash: her trashed objects are gone for good."""
+        owner_id = self.world.user_id(actor)
         trashed = [self.objects[uuid] for uuid in self._in_order(self._trash.get(owner_id))]
         if not trashed:
-            raise SimulatorError(f"{owner}'s trash is empty: purging it would change nothing")
+            raise SimulatorError(
+                f"{self.user_name(actor)}'s trash is empty: purging it would change nothing"
+            )
         self.world.tick()
         self.world.send_to_users(TrashPurge, [owner_id])
         for obj in trashed:
@@ -248,23 +266,29 @@ class Objects(Domain):
             if forget is not None:
                 forget(uuid)
 
+    @command
     def retag(
-        self, actor: str, uuid: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+        self, actor: str, object: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
     ) -> None:
-        """Attach and detach tags; ``object_tag`` reaches readers before and after who have
-        access to one of the changed tags; others who gain or lose access are (un)shared."""
+        """A reader attaches and detaches tags of an object.
+
+        ``object_tag`` reaches readers before and after who have access to one of the changed
+        tags; others who gain or lose access are (un)shared."""
+        uuid = object
         actor_id = self.world.user_id(actor)
         obj = self.get(uuid)
         self._require_reader(actor_id, obj)
         if obj.trashed:
-            raise SimulatorError(f"object {uuid!r} is in the trash")
+            raise SimulatorError(f"{self.describe(uuid)} is in the trash")
         tags = self.world.tags
         change = tag_change(obj.tags, add, remove)
         added, removed = change.tag_add, change.tag_delete
         for tag in [*added, *removed]:
             tags.get(tag)
             if not can_read(tags.level(tag, actor_id)):
-                raise SimulatorError(f"{actor} has no access to tag {tag!r}")
+                raise SimulatorError(
+                    f"{self.user_name(actor)} has no access to {tags.describe(tag)}"
+                )
         if not added and not removed:
             raise SimulatorError("nothing to attach or detach")
         before = self.readers(uuid)

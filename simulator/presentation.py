@@ -23,7 +23,9 @@ from eventmirror.events import (
 )
 
 from ._core import Session, SimulatorError
+from .commands import command
 from .conference import DetailedStream
+from .resend import resend
 
 #: The fields ``presentation_update`` may carry.
 UPDATE_FIELDS = ("page", "x", "y", "visible", "moderator")
@@ -66,15 +68,18 @@ class Presentation(DetailedStream):
     def _live(self, uuid: str) -> ServerPresentation:
         state = self._state(uuid)
         if not state.live:
-            raise SimulatorError(f"presentation {uuid!r} is not live")
+            raise SimulatorError(f"{self.world.objects.describe(uuid)} is not live")
         return state
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         self.keepalives.pop((session.id, uuid), None)
+        self._send_status([session], uuid)
+
+    def _send_status(self, sessions: list[Session], uuid: str) -> None:
         state = self._state(uuid)
         self.world.send(
             PresentationStatus,
-            [session],
+            sessions,
             presentation=uuid,
             page=state.page,
             x=state.x,
@@ -90,13 +95,16 @@ class Presentation(DetailedStream):
 
     # -- commands ------------------------------------------------------------------------
 
+    @command(actor=None)
     def convert(self, presentation: str, page_count: int | None) -> None:
         """The pages were converted (``page_count``), or the conversion failed (None)."""
         state = self._state(presentation)
         if page_count is not None and page_count < 0:
             raise SimulatorError(f"a page count is >= 0, got {page_count}")
         if state.convert_change and state.page_count == page_count:
-            raise SimulatorError(f"presentation {presentation!r} is converted like that already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(presentation)} is converted like that already"
+            )
         state.convert_change = self.world.tick()
         state.page_count = page_count
         readers = sorted(self.world.objects.readers(presentation))
@@ -121,53 +129,66 @@ class Presentation(DetailedStream):
             **by,
         )
 
-    def start(self, presentation: str, user: str) -> None:
+    @command
+    def start(self, actor: str, presentation: str) -> None:
         """A reader starts the presentation: she is its moderator and first member."""
         state = self._state(presentation)
-        user_id = self.world.user_id(user)
-        if not self.world.objects.can_read(user_id, presentation):
-            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+        user_id = self._reader(actor, presentation)
         if state.live:
-            raise SimulatorError(f"presentation {presentation!r} is live already")
+            raise SimulatorError(f"{self.world.objects.describe(presentation)} is live already")
         self.world.tick()
         state.live = True
         self._start_or_stop(presentation, state, user_id)
 
-    def stop(self, presentation: str, user: str | None = None) -> None:
-        """The presentation ends (``user`` None: by timeout or failure)."""
+    @command
+    def stop(self, actor: str | None, presentation: str) -> None:
+        """A user ends the presentation, or the platform does (None: by timeout or failure)."""
         state = self._live(presentation)
-        user_id = self.world.user_id(user) if user is not None else None
+        user_id = self.world.user_id(actor) if actor is not None else None
         self.world.tick()
         state.live = False
         self._start_or_stop(presentation, state, user_id)
 
-    def join(self, presentation: str, user: str) -> None:
-        state = self._live(presentation)
-        user_id = self.world.user_id(user)
+    def _reader(self, actor: str, presentation: str) -> str:
+        user_id = self.world.user_id(actor)
         if not self.world.objects.can_read(user_id, presentation):
-            raise SimulatorError(f"{user} cannot read presentation {presentation!r}")
+            raise SimulatorError(
+                f"{self.user_name(actor)} cannot read {self.world.objects.describe(presentation)}"
+            )
+        return user_id
+
+    @command
+    def join(self, actor: str, presentation: str) -> None:
+        """A reader joins the live presentation."""
+        state = self._live(presentation)
+        user_id = self._reader(actor, presentation)
         if user_id in state.members:
-            raise SimulatorError(f"{user} is in presentation {presentation!r} already")
+            raise SimulatorError(
+                f"{self.user_name(actor)} is in {self.world.objects.describe(presentation)} already"
+            )
         self.world.tick()
         state.members.add(user_id)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationJoin, subscribers, presentation=presentation, user=user_id)
 
-    def leave(self, presentation: str, user: str) -> None:
+    @command
+    def leave(self, actor: str, presentation: str) -> None:
         """A member other than the moderator leaves (the moderator stops it instead)."""
         state = self._live(presentation)
-        user_id = self.world.user_id(user)
+        user_id = self.world.user_id(actor)
+        named = self.world.objects.describe(presentation)
         if user_id not in state.members:
-            raise SimulatorError(f"{user} is not in presentation {presentation!r}")
+            raise SimulatorError(f"{self.user_name(actor)} is not in {named}")
         if user_id == state.moderator:
-            raise SimulatorError(f"{user} moderates presentation {presentation!r}")
+            raise SimulatorError(f"{self.user_name(actor)} moderates {named}")
         self.world.tick()
         state.members.discard(user_id)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationLeave, subscribers, presentation=presentation, user=user_id)
 
+    @command(actor=None)
     def update(self, presentation: str, **fields: Any) -> None:
-        """Change the page, the pointer (x, y), its visibility or the moderator."""
+        """The page, the pointer (x, y), its visibility or the moderator change."""
         state = self._live(presentation)
         for name, value in fields.items():
             if name not in UPDATE_FIELDS or value is None:
@@ -185,23 +206,90 @@ class Presentation(DetailedStream):
                 raise SimulatorError("only a member can moderate")
         changed = {n: v for n, v in fields.items() if getattr(state, n) != v}
         if not changed:
-            raise SimulatorError(f"that update of {presentation!r} would change nothing")
+            raise SimulatorError(
+                f"that update of {self.world.objects.describe(presentation)} would change nothing"
+            )
         self.world.tick()
         for name, value in changed.items():
             setattr(state, name, value)
         subscribers = self.subscribers(presentation)
         self.world.send(PresentationUpdate, subscribers, presentation=presentation, **changed)
 
+    @command(actor=None)
+    @resend
     def keepalive(self, presentation: str) -> None:
-        """The controller asks the joined members' subscribed sessions to confirm."""
-        state = self._live(presentation)
-        recipients = [s for s in self.subscribers(presentation) if s.user in state.members]
+        """The controller asks the joined members' subscribed sessions to confirm.
+
+        Sent "periodically" (the reference) whether or not a client answered, so a keepalive
+        may repeat the one a session recorded last (in the same second): it is a re-send."""
+        self._live(presentation)
+        recipients = self._keepalive_recipients(presentation)
         if not recipients:
-            raise SimulatorError(f"no subscribed member of {presentation!r} to ask")
+            raise SimulatorError(
+                f"no subscribed member of {self.world.objects.describe(presentation)} to ask"
+            )
         self.world.tick()
         for session in recipients:
             self.keepalives[(session.id, presentation)] = self.world.now
         self.world.send(PresentationKeepalive, recipients, presentation=presentation)
+
+    def _keepalive_recipients(self, uuid: str) -> list[Session]:
+        """The subscribed sessions of joined members (none unless it is live)."""
+        state = self._state(uuid)
+        return [s for s in self.subscribers(uuid) if s.user in state.members]
+
+    @command(actor=None)
+    @resend
+    def resend_status(self, presentation: str) -> None:
+        """The platform sends the presentation's status again to every subscribed session.
+
+        The reference: the server "may send this event again in regular intervals as long as
+        the subscription exists". It tells a subscriber nothing new, so it is a re-send."""
+        self._send_status(self._status_subscribers(presentation), presentation)
+
+    @command(actor=None)
+    def status_every(self, presentation: str, seconds: int) -> None:
+        """The platform re-sends the presentation's status every ``seconds`` from now.
+
+        Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
+        (nobody subscribed: nothing is sent, the period goes on). A period running already is
+        replaced; the presentation's deletion ends it."""
+        self._repeat(
+            presentation,
+            "status",
+            seconds,
+            self.resend_status,
+            lambda: self.subscribers(presentation),
+        )
+
+    @command(actor=None)
+    def stop_status_every(self, presentation: str) -> None:
+        """The platform stops re-sending the presentation's status periodically."""
+        self._object(presentation)
+        named = self.world.objects.describe(presentation)
+        self.periodic.stop(presentation, "status", named)
+
+    @command(actor=None)
+    def keepalive_every(self, presentation: str, seconds: int) -> None:
+        """The controller sends ``keepalive`` every ``seconds`` from now, answered or not.
+
+        Each time the clock reaches it, the subscribed sessions of the members joined then are
+        asked (none, or the presentation not live: nothing is sent, the period goes on). A
+        period running already is replaced; the presentation's deletion ends it."""
+        self._repeat(
+            presentation,
+            "keepalive",
+            seconds,
+            self.keepalive,
+            lambda: self._keepalive_recipients(presentation),
+        )
+
+    @command(actor=None)
+    def stop_keepalive_every(self, presentation: str) -> None:
+        """The controller stops sending keepalives periodically."""
+        self._object(presentation)
+        named = self.world.objects.describe(presentation)
+        self.periodic.stop(presentation, "keepalive", named)
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

@@ -15,6 +15,7 @@ import attrs
 from eventmirror.events import SensorAction, SensorData
 
 from ._core import Session, SimulatorError
+from .commands import command
 from .conference import DetailedStream
 
 #: A stored value with the change that set it last.
@@ -47,12 +48,13 @@ class Sensor(DetailedStream):
         self._object(uuid)
         return self.sensors.setdefault(uuid, ServerSensor())
 
+    @command(actor=None)
     def data(self, sensor: str, points: Mapping[int, list[Any]]) -> None:
-        """New data points, keyed by millisecond timestamp."""
+        """The sensor sends new data points, keyed by millisecond timestamp."""
         state = self._state(sensor)
         new = {_millis(m): list(p) for m, p in points.items()}
         if all(m in state.data and state.data[m][0] == p for m, p in new.items()):
-            raise SimulatorError(f"sensor {sensor!r} has those points already")
+            raise SimulatorError(f"{self.world.objects.describe(sensor)} has those points already")
         change = self.world.tick()
         for millis, point in new.items():
             state.data[millis] = (point, change)
@@ -63,10 +65,11 @@ class Sensor(DetailedStream):
             data={str(m): p for m, p in new.items()},
         )
 
+    @command(actor=None)
     def action(
         self, sensor: str, millis: int, point: list[Any], status: str, action_uuid: str
     ) -> None:
-        """An action was carried out (``ok``) or superseded (``replaced``)."""
+        """The sensor reports an action carried out (``ok``) or superseded (``replaced``)."""
         state = self._state(sensor)
         _millis(millis)
         if not status:
@@ -74,7 +77,9 @@ class Sensor(DetailedStream):
         same_point = millis in state.action and state.action[millis][0] == list(point)
         old_status = state.action_status.get(action_uuid)
         if same_point and old_status is not None and old_status[0] == status:
-            raise SimulatorError(f"sensor {sensor!r} recorded that action already")
+            raise SimulatorError(
+                f"{self.world.objects.describe(sensor)} recorded that action already"
+            )
         change = self.world.tick()
         state.action[millis] = (list(point), change)
         state.action_status[action_uuid] = (status, change)

@@ -1,7 +1,8 @@
 """SIP accounts on the server, keyed ``user@domain``, and their registrations by contact.
 
 Every event goes to the account's owner only, so an owner's view is simply her accounts;
-a registration is shown while the clock is before its absolute expiry.
+a registration is active until the clock reaches its absolute expiry, when its timer on the
+clock's queue ends it (no event: the mirror expires it by itself).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any
 import attrs
 
 from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
-from eventmirror.rules import is_active, is_sip_account_part, sip_account_key
+from eventmirror.rules import is_sip_account_part, sip_account_key
 
 from ._core import Domain, Session, SimulatorError
+from .clock import Timer
+from .commands import command
 
 
 @attrs.define
@@ -22,8 +25,10 @@ class ServerAccount:
     user: str
     domain: str
     description: str | None
-    #: contact -> absolute expiry
+    #: contact -> absolute expiry of its last registration, kept once it ran out
     registrations: dict[str, int] = attrs.Factory(dict)
+    #: contact -> the active registration's expiry on the world's clock: it ends it
+    expiries: dict[str, Timer] = attrs.Factory(dict)
 
 
 class Sip(Domain):
@@ -41,19 +46,32 @@ class Sip(Domain):
             raise SimulatorError(f"no SIP account {account!r}") from None
 
     def _active(self, account: ServerAccount, contact: str) -> int | None:
-        expire = account.registrations.get(contact)
-        return expire if expire is not None and is_active(expire, self.world.now) else None
+        return account.registrations[contact] if contact in account.expiries else None
+
+    def _registered(self, account: ServerAccount, contact: str, expire: int | None) -> None:
+        """Register ``contact`` until ``expire`` on the world's clock, or end it (None)."""
+        timer = account.expiries.pop(contact, None)
+        if timer is not None:
+            timer.cancel()
+        if expire is None:
+            account.registrations.pop(contact, None)
+            return
+        account.registrations[contact] = expire
+        account.expiries[contact] = self.world.clock.at(
+            expire, lambda: account.expiries.pop(contact)
+        )
 
     def _send(self, event_type: type[Any], account: ServerAccount, **payload: Any) -> None:
         self.world.send_to_users(
             event_type, [account.owner], user=account.user, domain=account.domain, **payload
         )
 
+    @command
     def create_account(
-        self, owner: str, user_part: str, domain: str, description: str | None = None
+        self, actor: str, user_part: str, domain: str, description: str | None = None
     ) -> str:
-        """``owner`` gets the account ``user_part@domain``; returns that key."""
-        owner_id = self.world.user_id(owner)
+        """The user gets the account ``user_part@domain``; returns that key."""
+        owner_id = self.world.user_id(actor)
         if not (is_sip_account_part(user_part) and is_sip_account_part(domain)):
             raise SimulatorError(f"not a SIP account: {user_part!r} @ {domain!r}")
         key = sip_account_key(user_part, domain)
@@ -66,6 +84,7 @@ class Sip(Domain):
         self._send(SipNew, account, **payload)
         return key
 
+    @command(actor=None)
     def modify(self, account: str, description: str) -> None:
         """The account's description changes (``sip_modify`` carries it)."""
         server_account = self.get(account)
@@ -75,12 +94,17 @@ class Sip(Domain):
         server_account.description = description
         self._send(SipModify, server_account, description=description)
 
+    @command(actor=None)
     def delete(self, account: str) -> None:
+        """The account is deleted."""
         server_account = self.get(account)
         self.world.tick()
+        for contact in list(server_account.registrations):
+            self._registered(server_account, contact, None)
         del self.accounts[account]
         self._send(SipDelete, server_account)
 
+    @command(actor=None)
     def register(self, account: str, contact: str, expires_in_seconds: int) -> None:
         """A device registers at ``contact`` for ``expires_in_seconds`` from now."""
         server_account = self.get(account)
@@ -90,15 +114,17 @@ class Sip(Domain):
         if self._active(server_account, contact) == expire:
             raise SimulatorError(f"{contact!r} is registered until {expire} already")
         self.world.tick()
-        server_account.registrations[contact] = expire
+        self._registered(server_account, contact, expire)
         self._send(SipRegister, server_account, contact=contact, expire=expire)
 
+    @command(actor=None)
     def unregister(self, account: str, contact: str) -> None:
+        """The device at ``contact`` unregisters before its registration expires."""
         server_account = self.get(account)
         if self._active(server_account, contact) is None:
             raise SimulatorError(f"{contact!r} is not registered on {account!r}")
         self.world.tick()
-        del server_account.registrations[contact]
+        self._registered(server_account, contact, None)
         self._send(SipUnregister, server_account, contact=contact)
 
     def view(self, session: Session, sections: dict[str, Any]) -> None:

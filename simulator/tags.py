@@ -23,7 +23,8 @@ from eventmirror.rules import (
     is_access_level,
 )
 
-from ._core import Domain, Session, SimulatorError
+from ._core import Domain, Session, SimulatorError, entity
+from .commands import command
 
 
 @attrs.define
@@ -48,7 +49,12 @@ class Tags(Domain):
         try:
             return self.tags[tag]
         except KeyError:
-            raise SimulatorError(f"no tag {tag!r}") from None
+            raise SimulatorError(f"no {entity('tag', tag)}") from None
+
+    def describe(self, tag: str) -> str:
+        """The tag as messages name it: ``tag 'Projects' (<uuid>)``."""
+        found = self.tags.get(tag)
+        return entity("tag", tag, None if found is None else found.label)
 
     def level(self, tag: str, user: str) -> int:
         """``user``'s access level on ``tag`` (0 = none)."""
@@ -77,16 +83,17 @@ class Tags(Domain):
             "policy": dict(policy if policy is not None else tag.policy),
         }
 
+    @command
     def create(
         self,
-        owner: str,
+        actor: str,
         label: str,
         *,
         policy: Mapping[str, int] | None = None,
         foreign_use: bool = False,
     ) -> str:
-        """``owner`` creates a tag; ``policy`` maps user names or UUIDs to levels 1..4."""
-        owner_id = self.world.user_id(owner)
+        """The user creates a tag; ``policy`` maps user names or UUIDs to levels 1..4."""
+        owner_id = self.world.user_id(actor)
         resolved = self._policy(owner_id, policy or {})
         tag = ServerTag(self.world.new_uuid(), owner_id, label, foreign_use, resolved)
         self.world.tick()
@@ -94,6 +101,7 @@ class Tags(Domain):
         self.world.send_to_users(TagNew, sorted(self.readers(tag.uuid)), **self._payload(tag))
         return tag.uuid
 
+    @command
     def modify(
         self,
         actor: str,
@@ -103,13 +111,11 @@ class Tags(Domain):
         policy: Mapping[str, int] | None = None,
         foreign_use: bool | None = None,
     ) -> None:
-        """Change a tag's label, foreign use or policy (the owner, or a user with level 3+)."""
+        """The owner, or a user with level 3+, changes a tag's label, foreign use or policy."""
         server_tag = self.get(tag)
         actor_id = self.world.user_id(actor)
         if not can_propagate(self.level(tag, actor_id)):
-            raise SimulatorError(
-                f"{self.world.names[actor_id]} may not change tag {server_tag.label!r}"
-            )
+            raise SimulatorError(f"{self.user_name(actor)} may not change {self.describe(tag)}")
         new_policy = (
             self._policy(server_tag.owner, policy) if policy is not None else server_tag.policy
         )
@@ -118,7 +124,7 @@ class Tags(Domain):
             and label in (None, server_tag.label)
             and foreign_use in (None, server_tag.foreign_use)
         ):
-            raise SimulatorError(f"that change to tag {server_tag.label!r} would change nothing")
+            raise SimulatorError(f"that change to {self.describe(tag)} would change nothing")
         objects = self.world.objects
         before = objects.readers_of_tagged(tag)
         readers_before = self.readers(tag)
@@ -132,12 +138,13 @@ class Tags(Domain):
         self.world.send_to_users(TagModify, recipients, **self._payload(server_tag, sent_policy))
         objects.reshare(before, actor_id)
 
+    @command
     def delete(self, actor: str, tag: str) -> None:
         """The owner deletes a tag: it comes off every object."""
         server_tag = self.get(tag)
         actor_id = self.world.user_id(actor)
         if actor_id != server_tag.owner:
-            raise SimulatorError(f"only the owner may delete tag {server_tag.label!r}")
+            raise SimulatorError(f"only the owner may delete {self.describe(tag)}")
         objects = self.world.objects
         before = objects.readers_of_tagged(tag)
         readers = self.readers(tag)

@@ -8,6 +8,7 @@ from eventmirror.events import Event, InvitationDelete, InvitationNew, PhoneModi
 from eventmirror.rules import invitation_key
 
 from ._core import Domain, Session, SimulatorError
+from .commands import command
 
 
 class User(Domain):
@@ -30,32 +31,40 @@ class User(Domain):
         for session in sessions:
             self.stale[(session.id, resource)] = (session.events[-1]["id"], self.world.now)
 
-    def modify_settings(self, who: str) -> None:
+    @command
+    def modify_settings(self, actor: str) -> None:
         """The user's settings change (``user_modify``)."""
-        self.mark_stale(who, "user", UserModify)
+        self.mark_stale(actor, "user", UserModify)
 
-    def modify_phone(self, who: str) -> None:
+    @command
+    def modify_phone(self, actor: str) -> None:
         """The user's phone configuration changes (``phone_modify``)."""
-        self.mark_stale(who, "phone", PhoneModify)
+        self.mark_stale(actor, "phone", PhoneModify)
 
-    def invite(self, owner: str, user: str) -> None:
-        """``owner`` invites ``user``; both are told."""
-        key = (self.world.user_id(owner), self.world.user_id(user))
+    @command
+    def invite(self, actor: str, user: str) -> None:
+        """The user invites ``user``; both are told."""
+        key = (self.world.user_id(actor), self.world.user_id(user))
         if key[0] == key[1]:
             raise SimulatorError("a user cannot invite herself")
         if key in self.invitations:
-            raise SimulatorError(f"{owner} has invited {user} already")
+            raise SimulatorError(
+                f"{self.user_name(actor)} has invited {self.user_name(user)} already"
+            )
         self.world.tick()
         self.invitations[key] = self.world.now
         self.world.send_to_users(InvitationNew, sorted(set(key)), owner=key[0], user=key[1])
 
+    @command
     def uninvite(self, actor: str, owner: str, user: str) -> None:
-        """Either party deletes the invitation; both are told."""
+        """Either party deletes the invitation from ``owner`` to ``user``; both are told."""
         key = (self.world.user_id(owner), self.world.user_id(user))
         if key not in self.invitations:
-            raise SimulatorError(f"no invitation from {owner} to {user}")
+            raise SimulatorError(
+                f"no invitation from {self.user_name(owner)} to {self.user_name(user)}"
+            )
         if self.world.user_id(actor) not in key:
-            raise SimulatorError(f"{actor} is no party to that invitation")
+            raise SimulatorError(f"{self.user_name(actor)} is no party to that invitation")
         self.world.tick()
         del self.invitations[key]
         self.world.send_to_users(InvitationDelete, sorted(set(key)), owner=key[0], user=key[1])

@@ -19,6 +19,7 @@ from .announcement import Announcement
 from .box import Box
 from .call import Call
 from .chat import Chat
+from .clock import Clock
 from .comments import Comments
 from .conference import Conference
 from .dialplan import Dialplan
@@ -41,7 +42,9 @@ class World:
 
     def __init__(self, seed: int = 0, *, start: int = DEFAULT_START) -> None:
         self._random = random.Random(seed)
-        self.now = start
+        #: The time and the one queue of everything that falls due (expiries, periodic status,
+        #: keepalives): docs/simulator.md.
+        self.clock = Clock(start)
         #: Counts every change; facts and sessions remember it to know who was told what.
         self.change = 0
         self.users: dict[str, str] = {}
@@ -112,11 +115,15 @@ class World:
             return self.users[who]
         raise SimulatorError(f"no user {who!r} (known: {', '.join(sorted(self.users)) or 'none'})")
 
+    @property
+    def now(self) -> int:
+        """The virtual clock's time, in seconds since the epoch."""
+        return self.clock.now
+
     def advance(self, seconds: int) -> None:
-        """Move the virtual clock forward."""
-        if seconds < 0:
-            raise SimulatorError(f"the clock only moves forward, got {seconds} seconds")
-        self.now += seconds
+        """Move the virtual clock forward, running everything that falls due on the way (an
+        expiry, a periodic status) in order, each at its due time."""
+        self.clock.advance(seconds)
 
     def tick(self) -> int:
         """Count one change and return its number."""
@@ -133,11 +140,13 @@ class World:
         self._sessions_by_user.setdefault(user, []).append(session)
         return session
 
-    def session(self, session_id: str) -> Session:
-        try:
-            return self.sessions[session_id]
-        except KeyError:
-            raise SimulatorError(f"no session {session_id!r}") from None
+    def session(self, session: Session | str) -> Session:
+        """A session of this world, given as a :class:`Session` or its id."""
+        session_id = session.id if isinstance(session, Session) else session
+        found = self.sessions.get(session_id)
+        if found is None or (isinstance(session, Session) and found is not session):
+            raise SimulatorError(f"no session {session_id!r} in this world")
+        return found
 
     def sessions_of(self, users: Iterable[str]) -> list[Session]:
         """Every session of these users, in the order they were opened. The cost follows the

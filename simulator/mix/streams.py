@@ -63,7 +63,7 @@ def _conference(rng: random.Random, world: World) -> Command | None:
         new = some_uuid(rng)
         user = pick(rng, readers(world, uuid_)) if rng.random() < 0.7 else None
         phone = rng.choice(PHONES)
-        return lambda: conference.join(uuid_, new, phone=phone, user=user)
+        return lambda: conference.join(user, uuid_, new, phone=phone)
     if action == "update":
         field = rng.choice(("mute", "deaf", "talk", "floor", "volume_in", "volume_out"))
         value = rng.randint(-4, 4) if field.startswith("volume") else rng.random() < 0.5
@@ -90,7 +90,7 @@ def _presentation(rng: random.Random, world: World) -> Command | None:
         return lambda: domain.convert(uuid_, pages)
     if state is None or not state.live:
         starter = rng.choice(following if following and rng.random() < 0.7 else audience)
-        return lambda: domain.start(uuid_, starter)
+        return lambda: domain.start(starter, uuid_)
     members = sorted(state.members)
     newcomers = [u for u in audience if u not in state.members]
     joiner = pick(rng, [u for u in newcomers if u in following] or newcomers)
@@ -98,9 +98,9 @@ def _presentation(rng: random.Random, world: World) -> Command | None:
     leaver = pick(rng, [m for m in members if m != state.moderator])
     action = rng.choice(("join", "leave", "update", "update", "keepalive", "stop"))
     if action == "leave" and leaver is not None:
-        return lambda: domain.leave(uuid_, leaver)
+        return lambda: domain.leave(leaver, uuid_)
     if action in ("join", "leave") and joiner is not None:
-        return lambda: domain.join(uuid_, joiner)
+        return lambda: domain.join(joiner, uuid_)
     user = rng.choice(audience)
     if action == "update":
         fields: dict[str, Any] = rng.choice(
@@ -115,7 +115,7 @@ def _presentation(rng: random.Random, world: World) -> Command | None:
     if action == "keepalive":
         return lambda: domain.keepalive(uuid_)
     stopper = rng.choice((user, None))  # None: the presentation timed out
-    return lambda: domain.stop(uuid_, stopper)
+    return lambda: domain.stop(stopper, uuid_)
 
 
 @command("sensor", 6)

@@ -45,6 +45,16 @@ def test_a_well_formed_scenario_loads_with_typed_steps() -> None:
         ("  - do: tags.create\n    with: {label: x}\n", 4, "is done by a user: add 'as: <user>'"),
         ("  - do: box.offline\n    as: anna\n    with: {box: x}\n", 5, "done by the platform"),
         (
+            "  - do: tags.create\n    as: anna\n    with: {label: x, actor: ben}\n",
+            6,
+            "the acting user is given by 'as', not by 'actor'",
+        ),
+        (
+            "  - do: chat.add_member\n    as: anna\n    with: {chat: x, who: ben}\n",
+            6,
+            "no argument 'who' (its arguments: chat, user)",
+        ),
+        (
             "  - do: tags.create\n    as: carl\n    with: {label: x}\n",
             5,
             "'carl' is not among the users",

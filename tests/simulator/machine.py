@@ -3,7 +3,9 @@
 After every step, for every session: folding its events (onto the mirror seeded from the view
 when it opened, the client's initial fetch) and advancing to the world's clock gives a JSON
 form that is exactly ``world.view(session)``. A step that delivers events but changes no
-session's mirror fails too: a command that sends what changes nothing is a weak rule.
+session's mirror fails too: a command that sends what changes nothing is a weak rule, unless
+it is declared a re-send (``simulator.resend``), whose events may repeat what a session knows
+on purpose.
 
 Nothing leaks either: every event a command delivers is about an entity the receiving
 session's user could read before or after that command (:class:`Reach`).
@@ -11,6 +13,7 @@ session's user could read before or after that command (:class:`Reach`).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -237,21 +240,28 @@ class WorldMachine(RuleBasedStateMachine):
             mirror, folded = self.mirrors[session.id]
             new = session.events[folded:]
             if new:
-                updated = reducers.fold(
-                    (msgspec.json.encode(e) for e in new), mirror, strict=True, me=session.user
-                )
-                delivered.extend(e["event"] for e in new)
-                changed = changed or not updated.same_state(mirror) or _moves_only_stream(new)
-                mirror = updated
+                mirror, changed_here = _fold_noting_change(session, new, mirror)
+                delivered.extend(e["event"] for e in new if e["id"] not in session.resent)
+                changed = changed or changed_here
             self.mirrors[session.id] = (mirror, len(session.events))
             label = f"{session.id} ({world.names[session.user]})"
             assert_same_state(mirror, world.view(session), world.now, label)
         assert changed or not delivered, f"the step sent {delivered} but no mirror changed"
 
 
-def _moves_only_stream(events: list[dict[str, Any]]) -> bool:
-    # Keepalives record a time that may equal the one already recorded.
-    return all(e["event"] == "presentation_keepalive" for e in events)
+def _fold_noting_change(
+    session: Session, events: list[dict[str, Any]], mirror: Mirror
+) -> tuple[Mirror, bool]:
+    """Fold ``events``; and whether those not re-sent on purpose changed the mirror. A declared
+    re-send (``simulator.resend``) may repeat what the session knows; nothing else may."""
+    changed = False
+    for resent, run in itertools.groupby(events, key=lambda e: e["id"] in session.resent):
+        updated = reducers.fold(
+            (msgspec.json.encode(e) for e in run), mirror, strict=True, me=session.user
+        )
+        changed = changed or (not resent and not updated.same_state(mirror))
+        mirror = updated
+    return mirror, changed
 
 
 def pick(data: st.DataObject, options: list[str]) -> str | None:

@@ -48,9 +48,7 @@ class StreamRules(WorldMachine):
     def conference_join(self, data: st.DataObject, member: str, who: str | None) -> None:
         conference = pick(data, self.uuids("conference"))
         if conference is not None:
-            self.attempt(
-                lambda: self.world.conference.join(conference, member, phone="+4930", user=who)
-            )
+            self.attempt(lambda: self.world.conference.join(who, conference, member, phone="+4930"))
 
     @rule(
         data=st.data(),
@@ -96,9 +94,9 @@ class StreamRules(WorldMachine):
         if action == "keepalive":
             self.attempt(lambda: domain.keepalive(uuid))
         elif action == "timeout":
-            self.attempt(lambda: domain.stop(uuid))
+            self.attempt(lambda: domain.stop(None, uuid))
         else:
-            self.attempt(lambda: getattr(domain, action)(uuid, who))
+            self.attempt(lambda: getattr(domain, action)(who, uuid))
 
     @rule(
         data=st.data(),

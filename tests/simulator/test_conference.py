@@ -42,7 +42,7 @@ def test_detailed_stream_reaches_only_subscribers(world: World) -> None:
     world.conference.subscribe(anna.id, room)
     assert ("conference", room) in anna.subscriptions
     assert kinds(anna)[-1] == "conference_status"
-    world.conference.join(room, M1, phone="+49", user="ben")
+    world.conference.join("ben", room, M1, phone="+49")
     world.conference.update(room, M1, mute=True, volume_in=2)
     assert kinds(anna)[-3:] == ["conference_start", "conference_join", "conference_update"]
     assert anna.events[-1]["member"] == {M1: {"mute": True, "volume_in": 2}}
@@ -57,8 +57,8 @@ def test_detailed_stream_reaches_only_subscribers(world: World) -> None:
 def test_status_tells_a_late_subscriber_every_member(world: World) -> None:
     anna = world.open_session("anna")
     room = world.objects.create("anna", "conference", "Room")
-    world.conference.join(room, M1, user="anna")
-    world.conference.join(room, M2, phone="+1")
+    world.conference.join("anna", room, M1)
+    world.conference.join(None, room, M2, phone="+1")
     world.conference.subscribe(anna.id, room)
     assert set(anna.events[-1]["member"]) == {M1, M2}
     assert_sessions_mirror(world)
@@ -73,11 +73,11 @@ def test_losing_read_access_ends_the_subscription(world: World) -> None:
     room = world.objects.create("anna", "conference", "Room", tags=[tag])
     world.conference.subscribe(ben.id, room)
     world.objects.retag("anna", room, remove=[tag])
-    world.conference.join(room, M1)
+    world.conference.join(None, room, M1)
     assert "conference_join" not in kinds(ben)
     assert ("conference", room) not in ben.subscriptions
     world.objects.retag("anna", room, add=[tag])
-    world.conference.join(room, M2)
+    world.conference.join(None, room, M2)
     assert kinds(ben)[-1] == "object_share"
     assert room not in world.view(ben.id)["conferences"]
     assert_sessions_mirror(world)
@@ -88,11 +88,11 @@ def test_invalid_conference_commands_change_nothing(world: World) -> None:
     room = world.objects.create("anna", "conference", "Room")
     note = world.objects.create("anna", "note", "text")
     refused(world, lambda: world.conference.subscribe(ben.id, room))
-    refused(world, lambda: world.conference.join(note, M1))
+    refused(world, lambda: world.conference.join(None, note, M1))
     refused(world, lambda: world.conference.leave(room, M1))
     refused(world, lambda: world.conference.stop(room))
-    world.conference.join(room, M1)
-    refused(world, lambda: world.conference.join(room, M1))
+    world.conference.join(None, room, M1)
+    refused(world, lambda: world.conference.join(None, room, M1))
     refused(world, lambda: world.conference.update(room, M1, mute=False))
     refused(world, lambda: world.conference.update(room, M1, volume_out=5))
     refused(world, lambda: world.conference.update(room, M1, phone="+1"))
@@ -103,7 +103,7 @@ def test_purging_forgets_the_conference(world: World) -> None:
     anna = world.open_session("anna")
     room = world.objects.create("anna", "conference", "Room")
     world.conference.subscribe(anna.id, room)
-    world.conference.join(room, M1)
+    world.conference.join(None, room, M1)
     world.objects.delete("anna", room, purge=True)
     assert room not in world.conference.conferences
     assert anna.subscriptions == set()

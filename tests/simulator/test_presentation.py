@@ -23,8 +23,8 @@ def test_convert_start_stop_reach_every_reader(world: World) -> None:
     tag = world.tags.create("anna", "team", policy={"ben": 1})
     slides = world.objects.create("anna", "presentation", "Slides", tags=[tag])
     world.presentation.convert(slides, 12)
-    world.presentation.start(slides, "ben")
-    world.presentation.stop(slides, "ben")
+    world.presentation.start("ben", slides)
+    world.presentation.stop("ben", slides)
     for session in (anna, ben):
         assert kinds(session)[-3:] == [
             "presentation_convert",
@@ -44,8 +44,8 @@ def test_detailed_events_reach_subscribers_and_keepalive_members(world: World) -
     world.objects.retag("anna", slides, add=[world.tags.create("anna", "t", policy={"ben": 1})])
     world.presentation.subscribe(anna.id, slides)
     world.presentation.subscribe(ben.id, slides)
-    world.presentation.start(slides, "anna")
-    world.presentation.join(slides, "ben")
+    world.presentation.start("anna", slides)
+    world.presentation.join("ben", slides)
     world.presentation.update(slides, page=3, x=0.5)
     assert ben.events[-1] == {**ben.events[-1], "page": 3, "x": 0.5}
     assert "y" not in ben.events[-1]
@@ -53,7 +53,7 @@ def test_detailed_events_reach_subscribers_and_keepalive_members(world: World) -
     world.presentation.keepalive(slides)
     assert kinds(anna)[-1] == kinds(ben)[-1] == "presentation_keepalive"
     assert kinds(idle)[-1] == "presentation_start"
-    world.presentation.leave(slides, "ben")
+    world.presentation.leave("ben", slides)
     world.presentation.keepalive(slides)
     assert kinds(ben)[-1] == "presentation_leave"
     seen = world.view(ben.id)["presentations"][slides]
@@ -69,7 +69,7 @@ def test_detailed_events_reach_subscribers_and_keepalive_members(world: World) -
 def test_status_after_subscribing_carries_the_whole_state(world: World) -> None:
     anna = world.open_session("anna")
     slides = world.objects.create("anna", "presentation", "Slides")
-    world.presentation.start(slides, "anna")
+    world.presentation.start("anna", slides)
     world.presentation.update(slides, page=2, visible=True)
     world.presentation.subscribe(anna.id, slides)
     status = anna.events[-1]
@@ -82,18 +82,18 @@ def test_invalid_presentation_commands_change_nothing(world: World) -> None:
     anna = world.open_session("anna")
     slides = world.objects.create("anna", "presentation", "Slides")
     room = world.objects.create("anna", "conference", "Room")
-    refused(world, lambda: world.presentation.start(slides, "ben"))
-    refused(world, lambda: world.presentation.start(room, "anna"))
-    refused(world, lambda: world.presentation.join(slides, "anna"))
+    refused(world, lambda: world.presentation.start("ben", slides))
+    refused(world, lambda: world.presentation.start("anna", room))
+    refused(world, lambda: world.presentation.join("anna", slides))
     refused(world, lambda: world.presentation.update(slides, page=1))
-    refused(world, lambda: world.presentation.stop(slides))
+    refused(world, lambda: world.presentation.stop(None, slides))
     world.presentation.convert(slides, None)
     refused(world, lambda: world.presentation.convert(slides, None))
-    world.presentation.start(slides, "anna")
-    refused(world, lambda: world.presentation.start(slides, "anna"))
-    refused(world, lambda: world.presentation.join(slides, "anna"))
-    refused(world, lambda: world.presentation.join(slides, "ben"))
-    refused(world, lambda: world.presentation.leave(slides, "anna"))
+    world.presentation.start("anna", slides)
+    refused(world, lambda: world.presentation.start("anna", slides))
+    refused(world, lambda: world.presentation.join("anna", slides))
+    refused(world, lambda: world.presentation.join("ben", slides))
+    refused(world, lambda: world.presentation.leave("anna", slides))
     refused(world, lambda: world.presentation.update(slides, page=1))
     refused(world, lambda: world.presentation.update(slides, x=1.5))
     refused(world, lambda: world.presentation.update(slides, moderator="ben"))

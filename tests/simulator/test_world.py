@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 
 import reducers
-import simulator
 from simulator import SimulatorError, World
 from simulator.driver import run_day
 from tests.support import assert_same_state, fold_form, seed_from_view
@@ -33,8 +30,6 @@ def test_a_uuid_is_one_users_only() -> None:
 
 
 # -- the view: the JSON form from the server's own state ------------------------------------
-
-SIMULATOR = Path(simulator.__file__).parent
 
 
 def _plain(value: Any) -> bool:
@@ -90,20 +85,6 @@ def test_an_unknown_session_has_no_view() -> None:
     worlds[0].open_session("anna")
     with pytest.raises(SimulatorError, match="'s1' belongs to another world"):
         worlds[0].view(elsewhere)
-
-
-def test_no_simulator_module_imports_the_reducers() -> None:
-    importing: list[str] = []
-    for path in sorted(SIMULATOR.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            if any(name == "reducers" or name.startswith("reducers.") for name in names):
-                importing.append(path.relative_to(SIMULATOR).as_posix())
-    assert importing == []
 
 
 def test_a_late_session_seeded_from_the_view_loads_to_the_same_form() -> None:
