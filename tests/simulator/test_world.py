@@ -10,7 +10,7 @@ import pytest
 import reducers
 from simulator import SimulatorError, World
 from simulator.driver import run_day
-from tests.support import assert_same_state, fold_form, seed_from_view
+from tests.support import assert_same_state, fold_all, fold_form, seed_from_view
 
 FIXED = "0f6bd8a3-1d2e-4c5b-9a8f-7e6d5c4b3a21"
 
@@ -95,3 +95,22 @@ def test_a_late_session_seeded_from_the_view_loads_to_the_same_form() -> None:
         seed = seed_from_view(view, late.user, world.now)
         assert (seed.me, seed.now, seed.last_id) == (late.user, world.now, None)
         assert_same_state(seed, view, world.now, late.id)
+
+
+def test_values_the_platform_sends_as_null_stay_in_the_view() -> None:
+    world = World(seed=4)
+    world.add_user("anna")
+    session = world.open_session("anna")
+    note = world.objects.create("anna", "note")
+    sensor = world.objects.create("anna", "sensor", "Door")
+    world.sensor.subscribe(session, sensor)
+    world.metadata.set_user("anna", {"colour": None})
+    world.metadata.set_object("anna", note, {"pinned": None})
+    world.sensor.action(sensor, 1000, [1, None], "ok", world.new_uuid())
+    view = world.view(session)
+    assert view["user_metadata"] == {"colour": None}
+    assert view["objects"][note]["metadata"] == {"pinned": None}
+    assert "description" not in view["objects"][note]
+    assert view["sensors"][sensor]["action"] == {"1000": [1, None]}
+    folded = fold_all(session.events, me=session.user)
+    assert_same_state(folded, view, world.now, session.id)
