@@ -104,16 +104,14 @@ class Call(Domain):
         )
 
     def _told(self, session: Session, state: ServerCall) -> dict[str, Any] | None:
-        """The call as the session was told it (its JSON form: cleared parameters and an
-        empty list of digits left out), or None if it was told nothing about it."""
+        """The call as the session was told it (its JSON form: cleared parameters left out,
+        the digits always written), or None if it was told nothing about it."""
         after = self.enabled.get(session.id)
         if after is None or state.touched <= after:
             return None
         told = {n: _value(v) for n, (v, c) in state.fields.items() if c > after}
         known: dict[str, Any] = {n: v for n, v in told.items() if v is not None}
-        dtmf = [list(d) for d, c in state.dtmf if c > after]
-        if dtmf:
-            known["dtmf"] = dtmf
+        known["dtmf"] = [list(d) for d, c in state.dtmf if c > after]
         return known
 
     def view(self, session: Session, sections: dict[str, Any]) -> None:

@@ -78,22 +78,31 @@ def fold_form(mirror: Mirror, now: int | None = None) -> dict[str, Any]:
     return form
 
 
-def tolerate_fold_nulls(form: Any, key: str | None = None) -> Any:
-    """``form`` with every ``None`` value of an object left out, at any depth.
+def tolerate_old_absent_rule(form: dict[str, Any]) -> dict[str, Any]:
+    """A fold's JSON form as it reads by the rule for absent optionals (docs/mirror.md): every
+    ``None`` value of an object left out, at any depth, and a call's empty ``dtmf`` written.
 
-    TOLERANCE, to go once the JSON form leaves absent optionals out everywhere (issue 12, the
-    ``slices`` branch): until then ``reducers.to_json`` writes some as null, where the view
-    leaves them out. Metadata values are the platform's JSON values, nulls included: kept.
+    TOLERANCE, to go once ``reducers.to_json`` follows that rule (issue 12, the ``slices``
+    branch): until then it writes some absent optionals as null, and leaves an empty ``dtmf``
+    out, where the view follows the rule. Metadata values are the platform's JSON values,
+    nulls included: kept.
     """
+    tolerated: dict[str, Any] = _without_nulls(form)
+    for call in tolerated.get("calls", {}).values():
+        call.setdefault("dtmf", [])
+    return tolerated
+
+
+def _without_nulls(form: Any, key: str | None = None) -> Any:
     if isinstance(form, dict):
         keep = key in _JSON_VALUE_MAPS
         return {
-            k: tolerate_fold_nulls(v, k) if not keep else v
+            k: _without_nulls(v, k) if not keep else v
             for k, v in form.items()
             if keep or v is not None
         }
     if isinstance(form, list):
-        return [tolerate_fold_nulls(item) for item in form]
+        return [_without_nulls(item) for item in form]
     return form
 
 
@@ -131,7 +140,7 @@ def assert_same_form(form: dict[str, Any], view: dict[str, Any], label: str = ""
     # Plain equality first: walking the forms in Python would cost every comparison.
     if form == view:
         return
-    form = tolerate_fold_nulls(form)
+    form = tolerate_old_absent_rule(form)
     differences = form_diff(form, view)
     if differences:
         shown = "\n  ".join(line[:400] for line in differences[:20])

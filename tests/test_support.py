@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import reducers
-from tests.support import assert_same_state, empty_form, form_diff, tolerate_fold_nulls
+from tests.support import assert_same_state, empty_form, form_diff, tolerate_old_absent_rule
 
 
 def test_form_diff_names_each_differing_path() -> None:
@@ -20,18 +20,20 @@ def test_form_diff_names_each_differing_path() -> None:
     assert form_diff(view, view) == []
 
 
-def test_tolerance_drops_the_fold_s_nulls_but_not_metadata_values() -> None:
+def test_tolerance_reads_the_fold_by_the_absent_rule_but_keeps_metadata_values() -> None:
     folded = {
         "chats": {"c": {"description": None, "member": [], "user": {"u": {"typing": None}}}},
         "user_metadata": {"k": None},
         "objects": {"o": {"description": None, "metadata": {"k": None}}},
         "sensors": {"s": {"action": {"1": [1, None]}}},
+        "calls": {"c": {"status": "ringing", "bridge": None}},
     }
-    assert tolerate_fold_nulls(folded) == {
+    assert tolerate_old_absent_rule(folded) == {
         "chats": {"c": {"member": [], "user": {"u": {}}}},
         "user_metadata": {"k": None},
         "objects": {"o": {"metadata": {"k": None}}},
         "sensors": {"s": {"action": {"1": [1, None]}}},
+        "calls": {"c": {"status": "ringing", "dtmf": []}},
     }
 
 

@@ -140,6 +140,11 @@ def test_calls_reach_the_users_enabled_sessions(world: World) -> None:
     assert quiet.events == [] and ben.events == []
     call = world.view(anna.id)["calls"][CALL]
     assert call == {"status": "ringing", "dtmf": [["5", 80, world.now]]}
+    world.call.update("anna", "00000000-0000-4000-8000-00000000c002", status="ringing")
+    assert world.view(anna)["calls"]["00000000-0000-4000-8000-00000000c002"] == {
+        "status": "ringing",
+        "dtmf": [],
+    }
     refused(world, lambda: world.call.enable(anna.id))
     refused(world, lambda: world.call.update("anna", CALL, status="ringing"))
     refused(world, lambda: world.call.update("anna", CALL, bridge=""))
