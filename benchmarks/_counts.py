@@ -53,7 +53,7 @@ def counts(client: Client) -> dict[str, int]:
 
 def mirror_counts(mirror: reducers.Mirror) -> dict[str, int]:
     """How many of each entity an eventmirror mirror holds, counted like :func:`counts`."""
-    objects = list(mirror.objects.items.values())
+    objects = list(mirror.objects.values())
     conferences = list(mirror.conferences.values())
     chats = list(mirror.chats.values())
     sensors = list(mirror.sensors.values())

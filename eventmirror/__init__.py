@@ -147,10 +147,9 @@ if not TYPE_CHECKING:
     def __getattr__(name: str) -> Any:
         home = HOMES.get(name)
         if home is None:
-            import difflib  # only for mistakes: importing the package stays cheap
+            from .errors import did_you_mean
 
-            close = difflib.get_close_matches(name, __all__, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, __all__)
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}{hint}")
         value = getattr(importlib.import_module(home), name)
         globals()[name] = value  # later uses skip this function

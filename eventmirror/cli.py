@@ -7,25 +7,12 @@ Exit status: 0 done (lenient replays succeed even with anomalies, which the summ
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack
-from typing import TYPE_CHECKING, BinaryIO
 
 from . import __version__
-from .codec import decode
-from .errors import EventError
-from .progress import Progress
-from .recording import DEFAULT_MAX_DOCUMENT, RecordingError, iter_records, open_recording
-from .rejects import RejectsFile
-from .summary import render
-
-if TYPE_CHECKING:
-    from reducers import Health
-
-EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
-_PROGRESS_EVERY = 4096
+from .recording import DEFAULT_MAX_DOCUMENT, RecordingError
+from .replay import EXIT_OK, EXIT_USAGE, run_replay
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,32 +29,48 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Fold a recorded session (JSON Lines, GET /api/event response bodies, or several "
             "bodies one after another; '-' reads standard input) into the mirror of what its "
-            "user can see, and print a summary or the mirror's JSON form."
+            "user can see, and print a summary or the mirror's JSON form. Exit status: 0 "
+            "done (anomalies are listed, not fatal), 1 a strict-mode error, 2 unusable input "
+            "(unreadable, empty, binary, or not one event in it)."
         ),
     )
     replay.add_argument(
         "path",
         metavar="PATH",
         nargs="?",
-        help="the recording, or - for standard input (default: the bundled example day)",
+        help=(
+            "the recording, or - for standard input (default: standard input when it is "
+            "piped or redirected; on a terminal, the bundled example day)"
+        ),
     )
     replay.add_argument("--json", action="store_true", help="print the mirror's JSON form")
     replay.add_argument(
         "--strict",
         action="store_true",
-        help="stop at the first malformed event, gap or contradiction (exit status 1)",
+        help=(
+            "stop at the first malformed event, gap, contradiction, or event type or field "
+            "the reference does not define (exit status 1)"
+        ),
     )
     replay.add_argument("--me", metavar="UUID", help="the session's own user")
     replay.add_argument(
         "--rejects",
         metavar="FILE",
-        help="write every rejected input line, verbatim, with its reason (JSON Lines)",
+        help=(
+            "write every rejected input line to FILE, as JSON Lines: one object a line, "
+            '{"line": N, "reason": "...", "text": "<the line, verbatim>"} ("base64" instead '
+            'of "text" for bytes that are not UTF-8)'
+        ),
     )
     replay.add_argument(
         "--until-id",
         metavar="N",
         type=_event_id,
-        help="stop after the event with id N (time travel to that point)",
+        help=(
+            "stop after the event with id N (time travel to that point); the summary and "
+            "--json (key until_id) say whether N was reached, past the end or before the "
+            "first id"
+        ),
     )
     replay.add_argument(
         "--max-document",
@@ -156,78 +159,6 @@ def _byte_size(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a size of at least 1 byte, got {text!r}")
     return value
-
-
-def _size(stream: BinaryIO) -> int | None:
-    try:
-        return os.fstat(stream.fileno()).st_size or None
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def _position(stream: BinaryIO) -> int | None:
-    try:
-        return stream.tell()
-    except (OSError, ValueError):
-        return None
-
-
-def run_replay(args: argparse.Namespace) -> int:
-    import reducers  # the reducers load every domain module; keep --help fast
-
-    source = "standard input" if args.path == "-" else args.path
-    if args.path is None:
-        from .examples import EXAMPLE, EXAMPLE_ME, FILENAME
-
-        args.path, source = str(EXAMPLE), f"the bundled example, {FILENAME}"
-        args.me = args.me or EXAMPLE_ME
-    mirror = reducers.empty(args.me)
-    with ExitStack() as resources:
-        stream = resources.enter_context(open_recording(args.path))
-        rejects = resources.enter_context(RejectsFile(args.rejects)) if args.rejects else None
-        progress = Progress(sys.stderr, total_bytes=_size(stream))
-        count = 0
-        with reducers.collector_paused():
-            for record in iter_records(stream, max_document=args.max_document):
-                event: reducers.EventInput = record.data
-                if args.until_id is not None:
-                    try:
-                        event = decode(record.data)
-                    except EventError:
-                        pass  # apply() records it (or, strict, raises it) with its line
-                    else:
-                        if event.id > args.until_id:
-                            break
-                before = mirror.health
-                try:
-                    mirror = reducers.apply(mirror, event, strict=args.strict, line=record.line)
-                    if rejects is not None and mirror.health.rejected > before.rejected:
-                        rejects.write(record.line, record.data, _reason(before, mirror.health))
-                except EventError as error:
-                    progress.close()
-                    # An error without an event id already names its line.
-                    where = f"line {record.line}: " if error.event_id is not None else ""
-                    print(f"eventmirror replay: {args.path}: {where}{error}", file=sys.stderr)
-                    return EXIT_INPUT_ERROR
-                count += 1
-                if count % _PROGRESS_EVERY == 0:
-                    progress.update(count, _position(stream))
-        progress.close()
-    if args.json:
-        sys.stdout.buffer.write(reducers.dumps(mirror, indent=2) + b"\n")
-    else:
-        sys.stdout.write(render(mirror, source, read=count))
-    if rejects is not None:
-        note = f"rejected lines: {rejects.count} written to {args.rejects}\n"
-        (sys.stderr if args.json else sys.stdout).write(note)
-    return EXIT_OK
-
-
-def _reason(before: Health, after: Health) -> str:
-    """Why the last record was rejected: its anomaly, when the mirror still keeps them."""
-    if len(after.anomalies) > len(before.anomalies):
-        return after.anomalies[-1].message
-    return "rejected (its detail is past the anomalies the mirror keeps in full)"
 
 
 def run_simulate(args: argparse.Namespace) -> int:

@@ -5,6 +5,11 @@ the whole line straight into that attrs class (1.4 us for a typical event, faste
 ``orjson.loads`` builds a dict). If anything about that guess is off (no name, an unknown
 name, a nested ``"event"`` key seen first, a bad field) the slow path decodes the line
 generically, reads the real name, and either converts it or explains exactly what is wrong.
+
+Fields the reference does not define (a newer server's additions, or a typo) never make an
+event unreadable: :func:`decode` leaves them out of the event, and :func:`decode_in_full`
+also names each one (:class:`UnknownField`), so that the reducers can count them (lenient
+mode) or refuse the event (strict mode).
 """
 
 from __future__ import annotations
@@ -20,12 +25,22 @@ import cattrs
 import msgspec
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from .errors import EventError, Problem, preview
+from .errors import EventError, Problem, did_you_mean, preview
 from .events import EVENT_TYPES, Event
 from .explain import find_object_problem, find_unreadable, hints, salvage, wire_name
 from .recording import oversized_marker
+from .unknown_fields import UnknownField, without_unknown_fields
 
-__all__ = ["UnknownEvent", "decode", "decode_object", "encode", "to_wire"]
+__all__ = [
+    "UnknownEvent",
+    "UnknownField",
+    "decode",
+    "decode_in_full",
+    "decode_object",
+    "encode",
+    "to_wire",
+    "unknown_type_problem",
+]
 
 
 @attrs.frozen
@@ -152,6 +167,44 @@ def _text_preview(data: bytes, limit: int = 60) -> str:
 
 def decode_object(raw: Any) -> Event | UnknownEvent:
     """Decode one event from an already parsed JSON value (a dict from ``json.loads``)."""
+    return _decode_object(raw)[0]
+
+
+def decode_in_full(
+    data: bytes | str | Mapping[str, Any],
+) -> tuple[Event | UnknownEvent, tuple[UnknownField, ...]]:
+    """Decode one event (JSON text or a parsed object) as :func:`decode` does, and also name
+    every field in it that the reference does not define, which the event leaves out.
+
+    The event is exactly what :func:`decode` gives (or raises); the text is then parsed again
+    generically to find the keys: slower, for the few lines the fast paths refuse.
+    """
+    if isinstance(data, Mapping):
+        return _decode_object(data if isinstance(data, dict) else dict(data))
+    event = decode(data)
+    if isinstance(event, UnknownEvent):
+        return event, ()
+    if type(data) is not bytes:
+        data = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    try:
+        raw = _GENERIC.decode(data)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        # A value msgspec refuses (text that is not UTF-8, NaN) in a key the event left out.
+        raw = salvage(data)
+    if not isinstance(raw, dict):
+        return event, ()
+    return event, without_unknown_fields(raw, type(event), event.event)[1]
+
+
+def unknown_type_problem(name: str) -> Problem:
+    """What is wrong with an event of a type the reference does not list (strict mode)."""
+    # Names share their endings (_new, _delete): only a close match is a likely typo.
+    hint = did_you_mean(name, EVENT_TYPES, cutoff=0.75)
+    expected = f"not one of the reference's event types{hint}"
+    return Problem(path="", expected=expected)
+
+
+def _decode_object(raw: Any) -> tuple[Event | UnknownEvent, tuple[UnknownField, ...]]:
     if not isinstance(raw, dict):
         raise EventError(Problem(path="", expected="a JSON object", got=preview(raw)))
     event_id = raw.get("id")
@@ -174,14 +227,35 @@ def decode_object(raw: Any) -> Event | UnknownEvent:
     cls = EVENT_TYPES.get(name)
     if cls is None:
         time = raw.get("time")
-        return UnknownEvent(event_id, name, raw, time if type(time) is int else None)
-    value = _python_names(raw, cls) if cls in _RENAMED else raw
+        return UnknownEvent(event_id, name, raw, time if type(time) is int else None), ()
+    # Unknown keys at the top are seen at once; nested structures refuse theirs, so a
+    # conversion that fails may only have met one of those: then they are found and dropped.
+    walked = not raw.keys() <= _WIRE_NAMES[cls]
+    cleaned, unknown = without_unknown_fields(raw, cls, name) if walked else (raw, ())
     try:
-        event: Event = msgspec.convert(value, cls)
+        return _convert(cleaned, cls), unknown
     except msgspec.ValidationError as error:
-        problem = find_object_problem(raw, cls) or Problem(path="", expected=str(error))
-        raise EventError(problem, event_id=event_id, event_type=name) from None
+        failure = error
+    if not walked:
+        cleaned, unknown = without_unknown_fields(raw, cls, name)
+        if unknown:
+            try:
+                return _convert(cleaned, cls), unknown
+            except msgspec.ValidationError as error:
+                failure = error
+    problem = find_object_problem(cleaned, cls) or Problem(path="", expected=str(failure))
+    raise EventError(problem, event_id=event_id, event_type=name) from None
+
+
+def _convert(value: dict[str, Any], cls: type[Event]) -> Event:
+    event: Event = msgspec.convert(_python_names(value, cls) if cls in _RENAMED else value, cls)
     return event
+
+
+#: Event class -> the keys it defines, as on the wire.
+_WIRE_NAMES: Final = {
+    cls: frozenset(wire_name(field) for field in attrs.fields(cls)) for cls in EVENT_TYPES.values()
+}
 
 
 def _python_names(value: Any, tp: Any) -> Any:

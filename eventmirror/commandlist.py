@@ -13,6 +13,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from eventmirror.errors import did_you_mean
+
 if TYPE_CHECKING:
     from simulator.commands import Command
 
@@ -48,7 +50,6 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run_commands(args: argparse.Namespace) -> int:
     # Imported here: building the parser must not pay for the simulator.
-    from scenarios.format import _did_you_mean
     from simulator.commands import catalogue
 
     everything = catalogue()
@@ -57,7 +58,7 @@ def run_commands(args: argparse.Namespace) -> int:
         selected = [c for c in selected if args.domain in (c.domain, c.name)]
         if not selected:
             domains = list(dict.fromkeys(c.domain for c in everything.values()))
-            hint = _did_you_mean(args.domain, [*domains, *everything])
+            hint = did_you_mean(args.domain, [*domains, *everything])
             print(
                 f"eventmirror commands: no domain or command {args.domain!r}{hint} "
                 f"(the domains: {', '.join(domains)})",

@@ -1,7 +1,12 @@
-"""The one error type for bad input, and the record lenient mode keeps instead of raising."""
+"""The one error type for bad input, and the wording every message shares.
+
+:func:`plural` and :func:`did_you_mean` are the one home of those two rules of wording: the
+decoder, the command line's summary and messages, and the scenario checker all use them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
@@ -11,6 +16,28 @@ import msgspec
 _VALUE_PREVIEW = 80
 # Deeper than this, or past this many items, nothing of a value can show in a preview.
 _PREVIEW_DEPTH = _PREVIEW_ITEMS = _VALUE_PREVIEW
+
+
+def noun(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun for ``count`` things: ``comment`` for 1, ``comments`` for 0 or 2;
+    irregular plurals are given (``noun(n, "entry", "entries")``)."""
+    if count == 1:
+        return singular
+    return plural_form if plural_form is not None else singular + "s"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 comment``, ``2 comments``, ``0 comments`` (see :func:`noun`)."""
+    return f"{count} {noun(count, singular, plural_form)}"
+
+
+def did_you_mean(word: str, options: Iterable[str], n: int = 1, *, cutoff: float = 0.6) -> str:
+    """``; did you mean 'x'?`` for the closest of ``options`` (up to ``n`` of them), or the
+    empty string when none is close (``cutoff``: how similar, 0..1, as in difflib)."""
+    import difflib  # only for mistakes: importing the model stays cheap
+
+    close = difflib.get_close_matches(word, list(options), n=n, cutoff=cutoff)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 
 def _outline(value: Any, depth: int = _PREVIEW_DEPTH) -> Any:

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from reducers import Mirror
 
+from .errors import noun, plural
+
+if TYPE_CHECKING:
+    from .replay import UntilId
+
 _WIDTH = 16
+_NAMES_SHOWN = 10  # unknown field names in the summary; the JSON form has them all
 
 
 def _when(seconds: int | None) -> str:
@@ -31,29 +38,31 @@ def _row(label: str, value: object, detail: str = "") -> str:
 
 def domain_rows(mirror: Mirror) -> Iterator[str]:
     """One line per domain slice: how many entities, and what is notable about them."""
-    objects = mirror.objects.items.values()
+    objects = mirror.objects.values()
     comments = sum(len(o.comments) for o in objects)
     trashed = len(mirror.objects.trash)
     yield _row("tags", len(mirror.tags))
-    yield _row("objects", len(mirror.objects), f"{trashed} in trash, {comments} comments")
+    yield _row("objects", len(mirror.objects), f"{trashed} in trash, {plural(comments, 'comment')}")
     yield _row("invitations", len(mirror.invitations))
-    yield _row("user metadata", len(mirror.user_metadata), "keys")
+    yield _row("user metadata", len(mirror.user_metadata), noun(len(mirror.user_metadata), "key"))
     yield _row("stale", len(mirror.stale), ", ".join(sorted(mirror.stale)) or "")
     yield _row("faxes", len(mirror.faxes))
     yield _row("announcements", len(mirror.announcements))
     live = sum(1 for c in mirror.conferences.values() if c.live)
     yield _row("conferences", len(mirror.conferences), f"{live} live")
     files = sum(len(v.files) for v in mirror.volumes.values())
-    yield _row("volumes", len(mirror.volumes), f"{files} files and folders")
+    yield _row(
+        "volumes", len(mirror.volumes), f"{plural(files, 'file or folder', 'files and folders')}"
+    )
     online = sum(1 for b in mirror.boxes.values() if b.online)
     yield _row("boxes", len(mirror.boxes), f"{online} online")
     yield _row("call-reverse", len(mirror.callreverse), "active")
     registrations = sum(len(a.registrations) for a in mirror.sip.values())
-    yield _row("sip accounts", len(mirror.sip), f"{registrations} active registrations")
+    yield _row("sip accounts", len(mirror.sip), f"{plural(registrations, 'active registration')}")
     live = sum(1 for p in mirror.presentations.values() if p.live)
     yield _row("presentations", len(mirror.presentations), f"{live} live")
     messages = sum(len(c.message) for c in mirror.chats.values())
-    yield _row("chats", len(mirror.chats), f"{messages} messages")
+    yield _row("chats", len(mirror.chats), plural(messages, "message"))
     yield _row("calls", len(mirror.calls))
     yield _row("sensors", len(mirror.sensors))
 
@@ -67,15 +76,17 @@ def stream_rows(mirror: Mirror) -> Iterator[str]:
     yield _row("duplicates", health.duplicates)
     gap_detail = ", ".join(f"{g.first}..{g.last}" for g in health.gaps[:5])
     if len(health.gaps) > 5:
-        gap_detail += f", ... ({len(health.gaps)} gaps)"
-    yield _row(
-        "gaps",
-        len(health.gaps),
-        f"{health.missing} ids missing: {gap_detail}" if gap_detail else "",
-    )
+        gap_detail += f", ... ({plural(len(health.gaps), 'gap')})"
+    missing = plural(health.missing, "id")
+    yield _row("gaps", len(health.gaps), f"{missing} missing: {gap_detail}" if gap_detail else "")
     yield _row("resets", health.reset_count)
     kinds = ", ".join(f"{name} x{count}" for name, count in sorted(health.unknown_types.items()))
     yield _row("unknown types", health.unknown, kinds)
+    fields = sorted(health.unknown_fields.items())
+    named = ", ".join(f"{name} x{count}" for name, count in fields[:_NAMES_SHOWN])
+    if len(fields) > _NAMES_SHOWN:
+        named += f", ... ({plural(len(fields), 'name')})"
+    yield _row("unknown fields", sum(count for _, count in fields), named)
     yield _row("time backwards", health.time_backwards_count)
     yield _row(
         "anomalies",
@@ -93,9 +104,15 @@ def stream_rows(mirror: Mirror) -> Iterator[str]:
     yield _row("resync needed", "yes" if health.resync else "no")
 
 
-def render(mirror: Mirror, source: str, read: int | None = None) -> str:
-    """The whole summary for the mirror replayed from ``source`` (``read`` records in all)."""
-    lines = [f"replayed {source}", "", f"mirror (me = {mirror.me or 'unknown'})"]
+def render(
+    mirror: Mirror, source: str, read: int | None = None, until: UntilId | None = None
+) -> str:
+    """The whole summary for the mirror replayed from ``source`` (``read`` records in all;
+    ``until``: where ``--until-id`` stopped it)."""
+    lines = [f"replayed {source}"]
+    if until is not None:
+        lines.append(f"--until-id {until.requested}: {until.message}")
+    lines += ["", f"mirror (me = {mirror.me or 'unknown'})"]
     lines.extend(domain_rows(mirror))
     lines.extend(["", "stream"])
     if read is not None:

@@ -10,13 +10,16 @@ wire names, in a tagged union on ``"event"``. A reducer reads the same attribute
 either.
 
 The rule that keeps this exact: **whatever a twin accepts, the event class accepts with the
-same values.** A twin may refuse more; the line then goes through :func:`eventmirror.decode`,
-which decodes it in full and explains any problem. The one deliberate difference is the
-millisecond keys of sensor data and actions, which the reducers turn into integers anyway: the
-event classes check them with a regular expression (0.7 us a key, most of a ``sensor_data``
-event's cost), the twins decode them as integers in C, and refuse ``0`` so that ``"-0"`` (an
-integer to msgspec, not digits to the event class) can never slip through; a real key ``"0"``
-just takes the full path.
+same values.** A twin may refuse more; the line then goes through
+:func:`eventmirror.codec.decode_in_full`, which decodes it in full and explains any problem.
+A twin refuses every key its event does not define, so that such a line reaches the full
+path, which names the key for the health report (or, strict, the error).
+
+The one deliberate difference is the millisecond keys of sensor data and actions, which the
+reducers turn into integers anyway: the event classes check them with a regular expression
+(0.7 us a key, most of a ``sensor_data`` event's cost), the twins decode them as integers in
+C, and refuse ``0`` so that ``"-0"`` (an integer to msgspec, not digits to the event class)
+can never slip through; a real key ``"0"`` just takes the full path.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ def _twin(name: str, cls: Any) -> type[Any]:
         tag_field="event",
         tag=name,
         rename=renamed or None,
+        # A line with a field the reference does not define goes to the full path, which
+        # names the field (docs/events.md): common events pay nothing for that.
+        forbid_unknown_fields=True,
         # The event's name as an attribute, as on the event class (messages read it).
         namespace={"event": name, "__doc__": f"The wire twin of :class:`{cls.__qualname__}`."},
     )

@@ -2,11 +2,15 @@
 
 >>> from reducers import fold, dumps
 >>> mirror = fold(open("session.jsonl", "rb"), me="1de7257a-4f34-11e0-ab6e-0024e8f90cc1")
->>> mirror.tags, mirror.objects.get(uuid), mirror.health.gaps
+>>> mirror.tags, mirror.objects[uuid], mirror.health.gaps
 
-:func:`apply` returns a new mirror and never changes its input; :func:`fold` folds a stream;
-:func:`advance` moves the clock. The mirror's JSON form comes from :func:`dumps` and loads back
-with :func:`loads`.
+:func:`apply` returns a new mirror and never changes its input; :func:`fold` folds a stream
+(events, or a file read as the command line reads a recording: JSON Lines or
+``GET /api/event`` response bodies); :func:`advance` moves the clock. The mirror's JSON form
+comes from :func:`dumps` and loads back with :func:`loads`. :func:`same_state` and
+:func:`diff` compare two mirrors (or JSON forms). Every slice (``mirror.tags``,
+``mirror.objects``, ...) is a read-only mapping; each domain module declares its slice
+(:mod:`reducers._slice`).
 """
 
 from __future__ import annotations
@@ -33,33 +37,44 @@ from . import (  # noqa: F401 - importing a domain module registers its reducers
     user,
 )
 from ._registry import REDUCERS
-from .apply import EventInput, advance, apply, collector_paused, fold
+from ._slice import DECLARED, Slice, check_declarations
+from .apply import EventInput, Readable, advance, apply, collector_paused, fold
+from .diff import Change, diff, same_state
 from .jsonform import MirrorFormatError, dumps, from_json, loads, to_json
 from .mirror import KEEP, SLICES, Anomaly, Gap, Health, Mirror, Reset, TimeJump, empty
 
+# The typed face (the Mirror's fields) and the declarations must name the same slices.
+check_declarations(SLICES)
+
 __all__ = [
+    "DECLARED",
     "KEEP",
     "REDUCERS",
     "SLICES",
     "Anomaly",
+    "Change",
     "EventError",
     "EventInput",
     "Gap",
     "Health",
     "Mirror",
     "MirrorFormatError",
+    "Readable",
     "Reset",
+    "Slice",
     "TimeJump",
     "UnknownEvent",
     "advance",
     "apply",
     "collector_paused",
     "decode",
+    "diff",
     "dumps",
     "empty",
     "encode",
     "fold",
     "from_json",
     "loads",
+    "same_state",
     "to_json",
 ]

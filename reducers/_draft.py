@@ -11,7 +11,10 @@ pure functions ``apply`` runs; their ``set`` and ``delete`` just change the draf
 Maps inside a slice's entries change with almost every event of their domain too: a volume's
 files and children index, a conference's members, a sensor's points, the objects carrying a
 tag. A :class:`NestingDraft` (entities holding maps) or a :class:`MapsDraft` (a map of maps)
-drafts those inner maps as well (:data:`NESTED`).
+drafts those inner maps as well. Each slice declares how it is drafted (``drafting=`` in its
+:class:`~reducers._slice.Slice`): a :class:`MapDrafting` (a map, and which maps inside its
+entities are drafted too) or a :class:`PartsDrafting` (a struct of maps, such as the objects
+slice with its indexes).
 
 ``fold`` turns every draft back into a persistent map (O(1) each) before anything outside the
 loop can see the mirror: before it falls back to ``apply``, and before it returns. A draft
@@ -21,12 +24,11 @@ never reaches a mirror anyone else holds, so ``apply`` stays pure and snapshots 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
-from ._state import Map, astuple
-from .objects import Objects
+from ._state import Map
 
 _set = msgspec.structs.force_setattr
 
@@ -103,7 +105,7 @@ class Draft:
 
 
 #: How a nested map is drafted: :class:`Draft`, or :class:`MapsDraft` for a map of maps.
-Drafting = Callable[[Map[Any, Any]], Draft]
+MakeDraft = Callable[[Map[Any, Any]], Draft]
 
 
 class _Nesting(Draft):
@@ -168,7 +170,7 @@ class NestingDraft(_Nesting):
 
     __slots__ = ("_fields",)
 
-    def __init__(self, mapping: Map[Any, Any], fields: Mapping[str, Drafting]) -> None:
+    def __init__(self, mapping: Map[Any, Any], fields: Mapping[str, MakeDraft]) -> None:
         super().__init__(mapping)
         self._fields = tuple(fields.items())
 
@@ -195,47 +197,81 @@ class NestingDraft(_Nesting):
         return fresh
 
 
-#: The slices whose entities' maps fold drafts too: each map's field, and how it is drafted.
-NESTED: dict[str, dict[str, Drafting]] = {
-    "volumes": {"files": Draft, "children": MapsDraft},
-    "conferences": {"member": Draft},
-    "sensors": {"data": Draft, "action": Draft, "action_status": Draft},
-}
+class Drafting(Protocol):
+    """How fold drafts one slice's value, and makes it persistent again."""
+
+    def draft(self, value: Any) -> Any:
+        """``value`` editable in place (a value that is a draft already stays itself)."""
+
+    def settle(self, value: Any) -> Any:
+        """``value`` with every draft in it made persistent."""
+
+
+class MapDrafting:
+    """A slice that is a map: drafted as a :class:`Draft`, or a :class:`NestingDraft` when
+    ``nested`` names maps inside its entities (each field, and how it is drafted)."""
+
+    __slots__ = ("nested",)
+
+    def __init__(self, nested: Mapping[str, MakeDraft] | None = None) -> None:
+        self.nested = dict(nested) if nested else None
+
+    def draft(self, value: Any) -> Any:
+        if type(value) is not Map:
+            return value
+        nested = self.nested
+        return Draft(value) if nested is None else NestingDraft(value, nested)
+
+    def settle(self, value: Any) -> Any:
+        return value.persistent() if isinstance(value, Draft) else value
+
+
+class PartsDrafting:
+    """A slice that is a struct of maps (the objects and their indexes): each map named in
+    ``parts`` is drafted as given, in a copy of the struct; the rest stays as it is."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: Mapping[str, MakeDraft]) -> None:
+        self.parts = tuple(parts.items())
+
+    def draft(self, value: Any) -> Any:
+        if not isinstance(value, msgspec.Struct):
+            return value
+        fresh = value.__copy__()  # type: ignore[attr-defined]
+        for name, drafting in self.parts:
+            part = getattr(value, name)
+            if type(part) is Map:
+                _set(fresh, name, drafting(part))
+        return fresh
+
+    def settle(self, value: Any) -> Any:
+        if not isinstance(value, msgspec.Struct):
+            return value
+        fresh = value.__copy__()  # type: ignore[attr-defined]
+        for name, _ in self.parts:
+            part = getattr(value, name)
+            if isinstance(part, Draft):
+                _set(fresh, name, part.persistent())
+        return fresh
+
+
+#: How fold drafts each declared slice, by name (filled in by the slice declarations).
+DRAFTINGS: dict[str, Drafting] = {}
 
 
 def drafted(value: Any, name: str = "") -> Any:
-    """A slice value as ``fold`` keeps it between events: maps become drafts (nesting ones for
-    the slices in :data:`NESTED`), and so do the objects slice's three maps (its tag index a
-    map of maps); a draft stays itself, and anything else is kept as it is.
-
-    An object's comments and metadata stay persistent: most objects change a few times in a
-    whole stream, and drafting their small maps cost more than it saved (valgrind counts
-    over the benchmark recording: +1.7% instructions, +4% cache misses)."""
-    kind = type(value)
-    if kind is Map:
-        nested = NESTED.get(name)
-        return Draft(value) if nested is None else NestingDraft(value, nested)
-    if kind is Objects:
-        items, trash, by_tag = value.items, value.trash, value.by_tag
-        return Objects(
-            Draft(items) if type(items) is Map else items,  # type: ignore[arg-type]
-            Draft(trash) if type(trash) is Map else trash,  # type: ignore[arg-type]
-            MapsDraft(by_tag) if type(by_tag) is Map else by_tag,  # type: ignore[arg-type]
-        )
-    return value
+    """A mirror field's value as ``fold`` keeps it between events: a declared slice as its
+    declaration drafts it; anything else (the timer index, the health) as it is."""
+    drafting = DRAFTINGS.get(name)
+    return value if drafting is None else drafting.draft(value)
 
 
 def settle(mirror: Any, names: set[str]) -> None:
-    """Turn the drafts in the slices ``names`` of fold's private ``mirror`` back into
+    """Turn the drafts in the fields ``names`` of fold's private ``mirror`` back into
     persistent maps, in place (nobody else holds that mirror)."""
     for name in names:
-        value = getattr(mirror, name)
-        if isinstance(value, Draft):
-            _set(mirror, name, value.persistent())
-        elif type(value) is Objects:
-            _set(mirror, name, Objects(*(_persistent(part) for part in astuple(value))))
+        drafting = DRAFTINGS.get(name)
+        if drafting is not None:
+            _set(mirror, name, drafting.settle(getattr(mirror, name)))
     names.clear()
-
-
-def _persistent(value: Any) -> Any:
-    return value.persistent() if isinstance(value, Draft) else value

@@ -1,9 +1,11 @@
-"""Where the domain modules register their reducers and timer handlers.
+"""The registries behind the slice declarations (:mod:`reducers._slice`): reducers by event
+class, timer handlers by slice.
 
 A reducer is a pure function ``(mirror, event) -> changes`` for one event class: it returns
 the mirror fields it replaces, and :mod:`reducers.apply` builds the new mirror once, together
 with the stream bookkeeping (ids, "now", counters), which reducers never touch.
-A timer handler is ``(mirror, entry) -> changes`` likewise.
+A timer handler is ``(mirror, entry) -> changes`` likewise. Domain modules register both
+through their :class:`~reducers._slice.Slice`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ Reducer = Callable[["Mirror", Any], Changes]
 TimerHandler = Callable[["Mirror", "TimerEntry"], Changes]
 
 REDUCERS: dict[type[Event], Reducer] = {}
+#: Timer handlers by the slice name in a timer entry.
 TIMER_HANDLERS: dict[str, TimerHandler] = {}
 
 
@@ -37,16 +40,6 @@ def reducer(
         if event_type in REDUCERS:
             raise RuntimeError(f"two reducers for {event_type.__name__}")
         REDUCERS[event_type] = function
-        return function
-
-    return register
-
-
-def timer_handler(domain: str) -> Callable[[TimerHandler], TimerHandler]:
-    """Register the decorated function to expire ``domain``'s timers."""
-
-    def register(function: TimerHandler) -> TimerHandler:
-        TIMER_HANDLERS[domain] = function
         return function
 
     return register

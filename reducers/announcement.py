@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from eventmirror.events import AnnouncementConvert
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity
 
 if TYPE_CHECKING:
@@ -19,7 +19,10 @@ class Announcement(Entity, frozen=True, gc=False):
     converted: bool
 
 
-@reducer(AnnouncementConvert)
+SLICE = Slice("announcements", Announcement, of_object=True)
+
+
+@SLICE.reducer(AnnouncementConvert)
 def announcement_convert(mirror: Mirror, event: AnnouncementConvert) -> Changes:
     announcement = Announcement(converted=event.success is True)
     return {"announcements": mirror.announcements.set(event.announcement, announcement)}

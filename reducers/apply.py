@@ -1,10 +1,12 @@
 """Applying events to a mirror: stream integrity, the clock, timers, then the domain reducer.
 
-Stream rules (DESIGN.md, "Stream semantics"): the next expected id is the last id + 1. A lower
+Stream rules (docs/design.md, "Stream semantics"): the next expected id is the last id + 1. A lower
 or equal id is a duplicate, skipped and counted. A higher id leaves a gap, recorded with a
 resync flag; the event is still applied (lenient) or raises (strict). Id 0 after a higher id is
 a new server session: a reset, flagged for resync. A fresh mirror accepts any first id, since
-recordings may start mid-stream. Unknown event types are counted and kept (bounded).
+recordings may start mid-stream. Unknown event types are counted and kept (bounded), and
+fields the reference does not define are counted by ``type.field``; strict mode raises for
+both.
 A malformed or contradictory event raises in strict mode; in lenient mode it is recorded as an
 anomaly with the same detail, and leaves the domain state unchanged.
 """
@@ -12,21 +14,34 @@ anomaly with the same detail, and leaves the domain state unchanged.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
 import msgspec
 
-from eventmirror.codec import UnknownEvent, decode, decode_object
+from eventmirror.codec import UnknownEvent, UnknownField, decode_in_full, unknown_type_problem
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
 from eventmirror.wire import TWINS, decode_line
 
 from ._draft import drafted, settle
+from ._reading import Numbered, Readable
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
 from ._state import Changes, replace
-from .mirror import KEEP, Anomaly, AnomalyKind, Gap, Health, Mirror, Reset, TimeJump, empty
+from .mirror import (
+    KEEP,
+    OTHER_UNKNOWN_FIELDS,
+    Anomaly,
+    AnomalyKind,
+    Gap,
+    Health,
+    Mirror,
+    Reset,
+    TimeJump,
+    empty,
+)
 
 _set = msgspec.structs.force_setattr
 # msgspec Structs copy themselves in C; the stubs do not list it.
@@ -51,24 +66,14 @@ def apply(
         try:
             decoded = decode_line(event)  # as fold does (eventmirror/wire.py)
         except Exception:  # whatever it is, the full decoder decodes it or says why
-            try:
-                decoded = decode(event)
-            except EventError as error:
-                return _undecodable(mirror, error, strict, line)
-        else:
-            reduce = REDUCERS.get(_EVENT_OF_TWIN[type(decoded)])
+            return _apply_in_full(mirror, event, strict, line)
+        reduce = REDUCERS.get(_EVENT_OF_TWIN[type(decoded)])
     if reduce is None:
         reduce = REDUCERS.get(type(decoded))
     if reduce is None:
-        if not isinstance(decoded, UnknownEvent):
-            try:
-                decoded = _decoded(decoded)
-            except EventError as error:
-                return _undecodable(mirror, error, strict, line)
-            reduce = REDUCERS.get(type(decoded))
-        if reduce is None:
-            assert isinstance(decoded, UnknownEvent)
+        if isinstance(decoded, UnknownEvent):
             return _unknown(mirror, decoded, strict)
+        return _apply_in_full(mirror, decoded, strict, line)
     last_id, now, time = mirror.last_id, mirror.now, decoded.time
     # The common case, kept cheap: the next id, and time not going backwards.
     if last_id is not None and decoded.id == last_id + 1 and now is not None and time >= now:
@@ -88,6 +93,45 @@ def apply(
             _set(new, name, value)
         return new
     return _apply_irregular(mirror, decoded, reduce, strict, line)
+
+
+def _apply_in_full(
+    mirror: Mirror, event: bytes | str | Mapping[str, Any], strict: bool, line: int | None
+) -> Mirror:
+    """An event as text or a parsed object, decoded in full: fields the reference does not
+    define are counted in the health report, or (strict) refused with the first of them."""
+    try:
+        decoded, unknown_fields = decode_in_full(event)
+    except EventError as error:
+        return _undecodable(mirror, error, strict, line)
+    if isinstance(decoded, UnknownEvent):
+        return _unknown(mirror, decoded, strict)
+    if not unknown_fields:
+        return apply(mirror, decoded, strict=strict, line=line)
+    if strict and not _stale(mirror, decoded.id):
+        last_id = mirror.last_id
+        if last_id is not None and decoded.id > last_id + 1:  # the gap comes first, as always
+            problem = _gap_problem(last_id, decoded.id)
+            raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
+        problem = unknown_fields[0].problem
+        raise EventError(problem, event_id=decoded.id, event_type=decoded.event, line=line)
+    after = apply(mirror, decoded, strict=strict, line=line)
+    if after.health.duplicates > mirror.health.duplicates:
+        return after  # skipped unread, as every duplicate
+    health = _with_unknown_fields(after.health, decoded.event, unknown_fields)
+    return replace(after, health=health)
+
+
+def _with_unknown_fields(
+    health: Health, event_type: str, fields: tuple[UnknownField, ...]
+) -> Health:
+    counts = dict(health.unknown_fields)
+    for field in fields:
+        key = f"{event_type}.{field.counted_as}"
+        if key not in counts and len(counts) >= KEEP:
+            key = OTHER_UNKNOWN_FIELDS
+        counts[key] = counts.get(key, 0) + 1
+    return replace(health, unknown_fields=counts)
 
 
 def _undecodable(mirror: Mirror, error: EventError, strict: bool, line: int | None) -> Mirror:
@@ -169,13 +213,18 @@ def advance(mirror: Mirror, now: int) -> Mirror:
 
 
 def fold(
-    events: Iterable[EventInput],
+    events: Iterable[EventInput] | Readable,
     mirror: Mirror | None = None,
     *,
     strict: bool = False,
     me: str | None = None,
 ) -> Mirror:
     """Fold a whole stream into a mirror (a new one for user ``me`` unless one is given).
+
+    ``events`` is an iterable of events (as :func:`apply` takes them), or a file: a recording
+    read as the command line reads it (:func:`eventmirror.recording.iter_records`: JSON Lines,
+    ``GET /api/event`` response bodies, compact or pretty-printed, or a mix), whose anomalies
+    carry the line each event starts on.
 
     The same as :func:`apply` on each event in turn. The common case (a line that decodes,
     the next id, time not going backwards) is inlined here, since a per-event function call
@@ -191,15 +240,25 @@ def fold(
     current = mirror if mirror is not None else empty(me)
     drafts: set[str] = set()
     reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
+    # A file is read as a recording; its records' lines go with the events that fall back
+    # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
+    if isinstance(events, str | bytes | os.PathLike):
+        raise TypeError(
+            f"fold takes events or an open file, not a {type(events).__name__}: "
+            "to fold a recording, pass open(path, 'rb')"
+        )
+    numbered = Numbered(events) if isinstance(events, Readable) else None
+    items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
     with collector_paused():
-        for item in events:
+        for item in items:
             event: Any = item
             if type(item) is bytes:
                 try:
                     event = decode_line(item)
                 except Exception:  # whatever it is, apply decodes the line in full, or says why
                     settle(current, drafts)
-                    current = apply(current, item, strict=strict)
+                    line = numbered.line if numbered is not None else None
+                    current = apply(current, item, strict=strict, line=line)
                     continue
                 reduce = twin_reducers[type(event)]
             else:
@@ -213,7 +272,8 @@ def fold(
             if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
                 # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
                 settle(current, drafts)
-                current = apply(current, item, strict=strict)
+                line = numbered.line if numbered is not None else None
+                current = apply(current, item, strict=strict, line=line)
                 continue
             time = event.time
             if current is given:
@@ -223,7 +283,10 @@ def fold(
             try:
                 changes = reduce(current, event)
             except Inconsistent as contradiction:
-                current = _contradicted_in_place(current, event, contradiction, drafts, strict)
+                line = numbered.line if numbered is not None else None
+                current = _contradicted_in_place(
+                    current, event, contradiction, drafts, strict, line
+                )
                 continue
             assign(current, "last_id", last_id + 1)
             assign(current, "now", time)
@@ -263,7 +326,12 @@ def _expire_in_place(mirror: Mirror, now: int, drafts: set[str]) -> None:
 
 
 def _contradicted_in_place(
-    mirror: Mirror, event: Event, contradiction: Inconsistent, drafts: set[str], strict: bool
+    mirror: Mirror,
+    event: Event,
+    contradiction: Inconsistent,
+    drafts: set[str],
+    strict: bool,
+    line: int | None,
 ) -> Mirror:
     """:func:`_contradicted` for fold's private mirror. A rejecting reducer raised before
     changing anything; one that applied its event has already edited the drafts."""
@@ -271,7 +339,7 @@ def _contradicted_in_place(
         _keep_in_place(mirror, contradiction.applied, drafts)
         contradiction = Inconsistent(contradiction.problem, applied={})
     settle(mirror, drafts)
-    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, None)
+    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, line)
 
 
 @contextmanager
@@ -280,7 +348,7 @@ def collector_paused() -> Iterator[None]:
 
     A fold allocates millions of small immutable objects that never form cycles, so the
     collector finds nothing, yet it costs 40-50% of the fold's time once the mirror is large
-    (DESIGN.md, measured costs). Reference counting still frees everything a fold drops.
+    (docs/design.md, measured costs). Reference counting still frees everything a fold drops.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -289,14 +357,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _decoded(event: bytes | str | Mapping[str, Any] | UnknownEvent) -> Event | UnknownEvent:
-    if isinstance(event, (bytes, str)):
-        return decode(event)
-    if isinstance(event, UnknownEvent):
-        return event
-    return decode_object(dict(event) if not isinstance(event, dict) else event)
 
 
 def _expire(mirror: Mirror, now: int) -> Mirror:
@@ -324,6 +384,8 @@ def _unknown(mirror: Mirror, event: UnknownEvent, strict: bool) -> Mirror:
             health = _with_reset(health, last_id, event.time or 0)
         else:
             return replace(mirror, health=replace(health, duplicates=health.duplicates + 1))
+    if strict:
+        raise EventError(unknown_type_problem(event.name), event_id=event.id, event_type=event.name)
     kept = health.unknown_events
     if len(kept) < KEEP:
         kept = (*kept, dict(event.raw))
@@ -402,4 +464,4 @@ def _with_anomaly(health: Health, kind: AnomalyKind, error: EventError, line: in
     return replace(health, anomalies=anomalies, inconsistent=health.inconsistent + 1)
 
 
-__all__ = ["EventInput", "advance", "apply", "collector_paused", "fold"]
+__all__ = ["EventInput", "Readable", "advance", "apply", "collector_paused", "fold"]

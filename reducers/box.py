@@ -6,19 +6,18 @@ from typing import TYPE_CHECKING
 
 from eventmirror.events import BoxOffline, BoxOnline
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, replace
 
 if TYPE_CHECKING:
     from .mirror import Mirror
 
 
-class Box(Entity, frozen=True, gc=False, kw_only=True):
-    """A device; the address and versions are the latest it reported while online. Built by
-    keyword: ``description`` is optional (a JSON form may leave it out) yet comes early."""
+class Box(Entity, frozen=True, gc=False):
+    """A device; the address and versions are the latest it reported while online."""
 
     owner: str
-    description: str | None = None
+    description: str | None
     online: bool
     changed: int
     ip_addr: str | None = None
@@ -27,28 +26,29 @@ class Box(Entity, frozen=True, gc=False, kw_only=True):
     hw_version: str | None = None
 
 
-@reducer(BoxOnline)
+SLICE = Slice("boxes", Box, of_object=True)
+
+
+@SLICE.reducer(BoxOnline)
 def box_online(mirror: Mirror, event: BoxOnline) -> Changes:
     box = Box(
-        owner=event.owner,
-        description=event.description,
-        online=True,
-        changed=event.time,
-        ip_addr=event.ip_addr,
-        mac_addr=event.mac_addr,
-        sw_version=event.sw_version,
-        hw_version=event.hw_version,
+        event.owner,
+        event.description,
+        True,
+        event.time,
+        event.ip_addr,
+        event.mac_addr,
+        event.sw_version,
+        event.hw_version,
     )
     return {"boxes": mirror.boxes.set(event.box, box)}
 
 
-@reducer(BoxOffline)
+@SLICE.reducer(BoxOffline)
 def box_offline(mirror: Mirror, event: BoxOffline) -> Changes:
     old = mirror.boxes.get(event.box)
     if old is None:
-        box = Box(
-            owner=event.owner, description=event.description, online=False, changed=event.time
-        )
+        box = Box(event.owner, event.description, False, event.time)
     else:
         box = replace(
             old, owner=event.owner, description=event.description, online=False, changed=event.time

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from eventmirror.events import CallDtmf, CallUpdate
 from eventmirror.rules import CALL_CLEARED_BY_EMPTY, call_field_after
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, Sparse, replace
 
 if TYPE_CHECKING:
@@ -38,10 +38,12 @@ class Call(Sparse, frozen=True, gc=False):
     dtmf: tuple[Dtmf, ...] = ()
 
 
+SLICE = Slice("calls", Call)
+
 EMPTY_CALL = Call()
 
 
-@reducer(CallUpdate)
+@SLICE.reducer(CallUpdate)
 def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
     calls = mirror.calls
     for uuid, fields in event.call.items():
@@ -58,7 +60,7 @@ def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
     return {"calls": calls}
 
 
-@reducer(CallDtmf)
+@SLICE.reducer(CallDtmf)
 def call_dtmf(mirror: Mirror, event: CallDtmf) -> Changes:
     call = mirror.calls.get(event.call) or Call()
     digit = Dtmf(event.digit, event.duration, event.time)

@@ -8,12 +8,12 @@ not typing now. The mirror stores the absolute expiry; once "now" reaches it the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventmirror.events import ChatMessage, ChatMessageEvent, ChatNew, ChatUser
 from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry, is_active
 
-from ._registry import reducer, timer_handler
+from ._slice import Slice, ordered, present_fields
 from ._state import EMPTY, Changes, Entity, Map, Sparse, replace, without
 from .timers import TimerEntry
 
@@ -54,16 +54,27 @@ class Chat(Entity, frozen=True, gc=False):
         return sorted(self.message.items(), key=lambda item: (item[1].time, item[0]))
 
 
+def _written(chats: Map[str, Chat]) -> dict[str, Any]:
+    """The chats as the JSON form writes them: messages in (time, UUID) order."""
+    return {
+        uuid: {**present_fields(chat), "message": ordered(chat.ordered())}
+        for uuid, chat in chats.items()
+    }
+
+
+SLICE = Slice("chats", Chat, written=_written)
+
+
 def _timers(chat_uuid: str, chat: Chat) -> list[TimerEntry]:
     return [
-        (expiry, "chat", chat_uuid, user, state)
+        SLICE.timer(expiry, chat_uuid, user, state)
         for user, participant in chat.user.items()
         for state in TIMED_STATES
         if (expiry := getattr(participant, state)) is not None
     ]
 
 
-@reducer(ChatNew)
+@SLICE.reducer(ChatNew)
 def chat_new(mirror: Mirror, event: ChatNew) -> Changes:
     old = mirror.chats.get(event.chat) or Chat()
     members = frozenset({mirror.me}) if mirror.me is not None else frozenset()
@@ -71,7 +82,7 @@ def chat_new(mirror: Mirror, event: ChatNew) -> Changes:
     return {"chats": mirror.chats.set(event.chat, chat)}
 
 
-@reducer(ChatMessageEvent)
+@SLICE.reducer(ChatMessageEvent)
 def chat_message(mirror: Mirror, event: ChatMessageEvent) -> Changes:
     chat = mirror.chats.get(event.chat) or Chat()
     if event.create_time is not None:
@@ -106,7 +117,7 @@ def _drop_chat(mirror: Mirror, chat_uuid: str) -> Changes:
     }
 
 
-@reducer(ChatUser)
+@SLICE.reducer(ChatUser)
 def chat_user(mirror: Mirror, event: ChatUser) -> Changes:
     chat = mirror.chats.get(event.chat) or Chat()
     now = max(event.time, mirror.now or 0)
@@ -120,10 +131,10 @@ def chat_user(mirror: Mirror, event: ChatUser) -> Changes:
         if state.typing is not None:
             old = participant.typing
             if old is not None:
-                remove.append((old, "chat", event.chat, user, "typing"))
+                remove.append(SLICE.timer(old, event.chat, user, "typing"))
             expiry = chat_state_expiry(event.time, state.typing)
             if expiry is not None and is_active(expiry, now):
-                add.append((expiry, "chat", event.chat, user, "typing"))
+                add.append(SLICE.timer(expiry, event.chat, user, "typing"))
                 participant = replace(participant, typing=expiry)
             else:
                 participant = replace(participant, typing=None)
@@ -138,7 +149,7 @@ def chat_user(mirror: Mirror, event: ChatUser) -> Changes:
     return changes
 
 
-@timer_handler("chat")
+@SLICE.expires
 def expire_state(mirror: Mirror, entry: TimerEntry) -> Changes:
     expiry, _, chat_uuid, user, state = entry
     chat = mirror.chats.get(chat_uuid)
@@ -150,6 +161,7 @@ def expire_state(mirror: Mirror, entry: TimerEntry) -> Changes:
     return {"chats": mirror.chats.set(chat_uuid, replace(chat, user=users))}
 
 
+@SLICE.pending
 def pending_timers(chats: Map[str, Chat]) -> Iterator[TimerEntry]:
     """Every participant state's timer, to rebuild the timer index of a loaded mirror."""
     for chat_uuid, chat in chats.items():

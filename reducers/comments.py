@@ -8,7 +8,6 @@ from eventmirror.events import CommentDelete, CommentModify, CommentNew
 from eventmirror.events.comments import ObjectRef
 
 from . import objects
-from ._registry import reducer
 from ._state import Changes, replace, without
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ def _object(mirror: Mirror, ref: ObjectRef) -> objects.Object:
 
 def _put_comment(mirror: Mirror, event: CommentNew | CommentModify) -> Changes:
     ref, comment = event.object, objects.Comment(event.owner, event.text)
-    old = mirror.objects.items.get(ref.object)
+    old = mirror.objects.by_uuid.get(ref.object)
     if old is None:
         obj = objects.Object(ref.type, ref.owner, ref.description)
         obj = replace(obj, comments=obj.comments.set(event.comment, comment))
@@ -37,17 +36,17 @@ def _put_comment(mirror: Mirror, event: CommentNew | CommentModify) -> Changes:
     return {"objects": objects.replace_object(mirror.objects, ref.object, obj)}
 
 
-@reducer(CommentNew)
+@objects.SLICE.reducer(CommentNew)
 def comment_new(mirror: Mirror, event: CommentNew) -> Changes:
     return _put_comment(mirror, event)
 
 
-@reducer(CommentModify)
+@objects.SLICE.reducer(CommentModify)
 def comment_modify(mirror: Mirror, event: CommentModify) -> Changes:
     return _put_comment(mirror, event)
 
 
-@reducer(CommentDelete)
+@objects.SLICE.reducer(CommentDelete)
 def comment_delete(mirror: Mirror, event: CommentDelete) -> Changes:
     obj = _object(mirror, event.object)
     obj = replace(obj, comments=without(obj.comments, event.comment))

@@ -18,7 +18,8 @@ from eventmirror.events import (
 )
 from eventmirror.events.conference import ConferenceMember
 
-from ._registry import reducer
+from ._draft import Draft, MapDrafting
+from ._slice import Slice
 from ._state import (
     EMPTY,
     Changes,
@@ -47,6 +48,9 @@ class Conference(Entity, frozen=True, gc=False):
     member: Map[str, Member] = EMPTY
 
 
+SLICE = Slice("conferences", Conference, of_object=True, drafting=MapDrafting({"member": Draft}))
+
+
 def _conference(mirror: Mirror, uuid: str) -> Conference:
     return mirror.conferences.get(uuid) or Conference()
 
@@ -55,7 +59,7 @@ def _put(mirror: Mirror, uuid: str, conference: Conference) -> Changes:
     return {"conferences": mirror.conferences.set(uuid, conference)}
 
 
-@reducer(ConferenceStart)
+@SLICE.reducer(ConferenceStart)
 def conference_start(mirror: Mirror, event: ConferenceStart) -> Changes:
     conference = replace(
         _conference(mirror, event.conference),
@@ -66,20 +70,20 @@ def conference_start(mirror: Mirror, event: ConferenceStart) -> Changes:
     return _put(mirror, event.conference, conference)
 
 
-@reducer(ConferenceStop)
+@SLICE.reducer(ConferenceStop)
 def conference_stop(mirror: Mirror, event: ConferenceStop) -> Changes:
     conference = Conference(event.owner, event.description, live=False)
     return _put(mirror, event.conference, conference)
 
 
-@reducer(ConferenceStatus)
+@SLICE.reducer(ConferenceStatus)
 def conference_status(mirror: Mirror, event: ConferenceStatus) -> Changes:
     members = Map(event.member)
     conference = replace(_conference(mirror, event.conference), member=members)
     return _put(mirror, event.conference, conference)
 
 
-@reducer(ConferenceUpdate)
+@SLICE.reducer(ConferenceUpdate)
 def conference_update(mirror: Mirror, event: ConferenceUpdate) -> Changes:
     conference = _conference(mirror, event.conference)
     members = conference.member
@@ -92,14 +96,14 @@ def conference_update(mirror: Mirror, event: ConferenceUpdate) -> Changes:
     return _put(mirror, event.conference, replace(conference, member=members))
 
 
-@reducer(ConferenceJoin)
+@SLICE.reducer(ConferenceJoin)
 def conference_join(mirror: Mirror, event: ConferenceJoin) -> Changes:
     conference = _conference(mirror, event.conference)
     members = set_all(conference.member, event.member)
     return _put(mirror, event.conference, replace(conference, member=members))
 
 
-@reducer(ConferenceLeave)
+@SLICE.reducer(ConferenceLeave)
 def conference_leave(mirror: Mirror, event: ConferenceLeave) -> Changes:
     conference = _conference(mirror, event.conference)
     # A set: the list may name a member twice, and without_all deletes each key it is given.

@@ -8,7 +8,7 @@ from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop
 from eventmirror.rules import callreverse_key
 
 from . import user
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, without
 
 if TYPE_CHECKING:
@@ -23,19 +23,22 @@ class CallReverse(Entity, frozen=True, gc=False):
     start_time: int
 
 
-@reducer(DialplanModify)
+SLICE = Slice("callreverse", CallReverse)
+
+
+@user.STALE.reducer(DialplanModify)
 def dialplan_modify(mirror: Mirror, event: DialplanModify) -> Changes:
     return user.mark_stale(mirror, "dialplan", event.id, event.time)
 
 
-@reducer(DialplanCallreverseStart)
+@SLICE.reducer(DialplanCallreverseStart)
 def callreverse_start(mirror: Mirror, event: DialplanCallreverseStart) -> Changes:
     pair = CallReverse(event.phone_from, event.phone_to, event.time)
     key = callreverse_key(event.phone_from, event.phone_to)
     return {"callreverse": mirror.callreverse.set(key, pair)}
 
 
-@reducer(DialplanCallreverseStop)
+@SLICE.reducer(DialplanCallreverseStop)
 def callreverse_stop(mirror: Mirror, event: DialplanCallreverseStop) -> Changes:
     key = callreverse_key(event.phone_from, event.phone_to)
     return {"callreverse": without(mirror.callreverse, key)}

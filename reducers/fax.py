@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from eventmirror.events import FaxConvert, FaxReportEvent
 from eventmirror.events.fax import FaxReport
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import EMPTY, Changes, Entity, Map, replace, set_all
 
 if TYPE_CHECKING:
@@ -23,14 +23,17 @@ class Fax(Entity, frozen=True, gc=False):
     report: Map[str, FaxReport] = EMPTY
 
 
-@reducer(FaxConvert)
+SLICE = Slice("faxes", Fax, of_object=True)
+
+
+@SLICE.reducer(FaxConvert)
 def fax_convert(mirror: Mirror, event: FaxConvert) -> Changes:
     fax = mirror.faxes.get(event.fax) or Fax()
     fax = replace(fax, converted=event.page_count is not None, page_count=event.page_count)
     return {"faxes": mirror.faxes.set(event.fax, fax)}
 
 
-@reducer(FaxReportEvent)
+@SLICE.reducer(FaxReportEvent)
 def fax_report(mirror: Mirror, event: FaxReportEvent) -> Changes:
     fax = mirror.faxes.get(event.fax) or Fax()
     reports = set_all(fax.report, event.report)

@@ -12,14 +12,16 @@ touches only that subtree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from eventmirror.errors import Problem
 from eventmirror.events import FileDelete, FileModify, FileNew
 
-from ._registry import Inconsistent, reducer
+from ._draft import Draft, MapDrafting, MapsDraft
+from ._registry import Inconsistent
+from ._slice import Slice
 from ._state import EMPTY, Changes, Map, Sparse
 
 if TYPE_CHECKING:
@@ -84,6 +86,25 @@ def with_children(files: Map[str, FileNode]) -> Volume:
     return Volume(files, Map({parent: Map(kids) for parent, kids in index.items()}))
 
 
+def _written(volumes: Map[str, Volume]) -> dict[str, Any]:
+    """The volumes as the JSON form writes them: the children index is derived, left out."""
+    return {uuid: {"files": volume.files} for uuid, volume in volumes.items()}
+
+
+def _rebuilt(volumes: dict[str, Volume]) -> Map[str, Volume]:
+    return Map({uuid: with_children(volume.files) for uuid, volume in volumes.items()})
+
+
+SLICE = Slice(
+    "volumes",
+    Volume,
+    of_object=True,
+    drafting=MapDrafting({"files": Draft, "children": MapsDraft}),
+    written=_written,
+    rebuilt=_rebuilt,
+)
+
+
 def _link(
     children: Map[str, Map[str, bool]], uuid: str, old: str | None, new: str | None
 ) -> Map[str, Map[str, bool]]:
@@ -107,7 +128,7 @@ def _parent(volume_uuid: str, parent: str | None) -> str | None:
     return None if parent is None or parent == volume_uuid else parent
 
 
-@reducer(FileNew)
+@SLICE.reducer(FileNew)
 def file_new(mirror: Mirror, event: FileNew) -> Changes:
     volume = mirror.volumes.get(event.volume) or EMPTY_VOLUME
     parent = _parent(event.volume, event.parent)
@@ -153,7 +174,7 @@ def _refuse_cycle(volume: Volume, uuid: str, parent: str | None, wire_parent: st
         raise Inconsistent(problem)
 
 
-@reducer(FileModify)
+@SLICE.reducer(FileModify)
 def file_modify(mirror: Mirror, event: FileModify) -> Changes:
     volume = mirror.volumes.get(event.volume) or EMPTY_VOLUME
     old = volume.files.get(event.file)
@@ -201,7 +222,7 @@ def _remove(volume: Volume, uuids: Iterable[str]) -> Volume:
     return Volume(files, children)
 
 
-@reducer(FileDelete)
+@SLICE.reducer(FileDelete)
 def file_delete(mirror: Mirror, event: FileDelete) -> Changes:
     if event.file == event.volume:
         return {"volumes": mirror.volumes.set(event.volume, EMPTY_VOLUME)}

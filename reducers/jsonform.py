@@ -1,13 +1,20 @@
-"""The mirror's JSON form: deterministic (sorted keys, sorted sets) and loadable.
+"""The mirror's JSON form: deterministic and loadable.
 
-Top-level keys: ``stream`` (cursor, clock, counters and health), then one key per domain
-slice, entities keyed by UUID (SIP accounts by ``user@domain``), fields named as in the event
-reference. Derived indexes (trash, tags, children, timers) are left out and rebuilt on load,
-so a mirror loaded from its JSON form continues exactly like the one that was saved.
+Top-level keys: ``stream`` (cursor, clock, counters and health), then one key per slice,
+entities keyed as in the slice (UUIDs; SIP accounts ``user@domain``), fields named as in the
+event reference. What each slice writes and how it is read back is declared with the slice
+(:mod:`reducers._slice`): derived indexes are left out and rebuilt on load, so a mirror loaded
+from its JSON form continues exactly like the one that was saved.
+
+Two rules hold at every depth: an absent optional field is left out, never written as
+``null`` (a ``null`` inside a JSON value the platform sent, such as a sensor point or a
+metadata value, is that value and stays); and keys are sorted, except where a slice declares
+an order of its own (sensor data and actions by timestamp, chat messages by time).
 """
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Any
@@ -15,24 +22,18 @@ from typing import Any
 import immutables
 import msgspec
 
-from . import chat, sip
+from ._slice import DECLARED, ENCODER, pending_timers, present_fields
 from ._state import Map
-from .files import Volume, with_children
 from .mirror import SLICES, Health, Mirror
-from .objects import EMPTY_OBJECTS, Object, put
 from .timers import TimerIndex
 
 _STREAM_HEAD = ("me", "last_id", "now", "applied")
+#: The JSON form's top-level keys: the stream, then every slice in the Mirror's order.
+SECTIONS: tuple[str, ...] = ("stream", *SLICES)
 
 
 class MirrorFormatError(ValueError):
     """A document that is not a mirror's JSON form; the message names the path."""
-
-
-def _encode_hook(value: Any) -> Any:
-    if isinstance(value, immutables.Map):
-        return {str(key) if isinstance(key, int) else key: item for key, item in value.items()}
-    raise NotImplementedError(f"cannot encode {type(value).__name__}")
 
 
 def _decode_hook(tp: Any, value: Any) -> Any:
@@ -48,14 +49,23 @@ def _decode_hook(tp: Any, value: Any) -> Any:
 
 
 def _document(mirror: Mirror) -> dict[str, Any]:
-    stream: dict[str, Any] = {name: getattr(mirror, name) for name in _STREAM_HEAD}
-    stream.update(msgspec.structs.asdict(mirror.health))
-    document: dict[str, Any] = {"stream": stream}
-    for name in SLICES:
-        document[name] = getattr(mirror, name)
-    document["objects"] = mirror.objects.items
-    document["volumes"] = {uuid: {"files": v.files} for uuid, v in mirror.volumes.items()}
-    return document
+    return {name: section(mirror, name) for name in SECTIONS}
+
+
+def section(mirror: Mirror, name: str) -> Any:
+    """One top-level section of the mirror's JSON form (``"stream"`` or a slice), ready to
+    encode (maps and structs as they are)."""
+    if name == "stream":
+        stream: dict[str, Any] = {
+            key: value for key in _STREAM_HEAD if (value := getattr(mirror, key)) is not None
+        }
+        stream.update(msgspec.structs.asdict(mirror.health))
+        return stream
+    written = DECLARED[name].written(getattr(mirror, name))
+    return {
+        key: present_fields(entity) if isinstance(entity, msgspec.Struct) else entity
+        for key, entity in written.items()
+    }
 
 
 def to_json(mirror: Mirror) -> dict[str, Any]:
@@ -68,7 +78,7 @@ def to_json(mirror: Mirror) -> dict[str, Any]:
 
 def dumps(mirror: Mirror, *, indent: int = 0) -> bytes:
     """The mirror's JSON form as bytes; the same mirror always gives the same bytes."""
-    data = msgspec.json.encode(_document(mirror), enc_hook=_encode_hook, order="sorted")
+    data = ENCODER.encode(_document(mirror))
     return msgspec.json.format(data, indent=indent) if indent else data
 
 
@@ -99,24 +109,42 @@ def from_json(document: Any) -> Mirror:
         if name in stream:
             fields[name] = _convert(stream[name], head_types[name], f"stream.{name}")
     fields["health"] = _convert(stream, Health, "stream")
-    for name in SLICES:
-        if name in ("objects", "volumes"):
-            continue
-        fields[name] = _convert(document.get(name, {}), head_types[name], name)
-    objects = EMPTY_OBJECTS
-    for uuid, obj in _convert(document.get("objects", {}), dict[str, Object], "objects").items():
-        objects = put(objects, uuid, obj)
-    fields["objects"] = objects
-    volumes = _convert(document.get("volumes", {}), dict[str, Volume], "volumes")
-    fields["volumes"] = Map({uuid: with_children(v.files) for uuid, v in volumes.items()})
+    for name, declared in DECLARED.items():
+        section = _with_absent(document.get(name, {}), declared.entity)
+        entities = _convert(section, declared.document_type, name)
+        fields[name] = declared.rebuilt(entities)
     return with_timers(Mirror(**fields))
 
 
+def _with_absent(section: Any, entity: Any) -> Any:
+    """``section`` with the optional fields its entities must name (an absent optional is
+    left out of the JSON form) put back as None, so msgspec reads them."""
+    names = _nullable_required(entity)
+    if not names or not isinstance(section, dict):
+        return section
+    return {
+        key: {**dict.fromkeys(names), **value} if isinstance(value, dict) else value
+        for key, value in section.items()
+    }
+
+
+@functools.cache
+def _nullable_required(entity: Any) -> tuple[str, ...]:
+    """The JSON names of ``entity``'s fields that have no default but may be None."""
+    if not (isinstance(entity, type) and issubclass(entity, msgspec.Struct)):
+        return ()
+    hints = typing.get_type_hints(entity)
+    return tuple(
+        field.encode_name
+        for field in msgspec.structs.fields(entity)
+        if field.required and type(None) in typing.get_args(hints[field.name])
+    )
+
+
 def with_timers(mirror: Mirror) -> Mirror:
-    """The mirror with its timer index rebuilt from the chats and SIP slices (the index is
-    derived: the JSON form leaves it out, and a simulator view builds the slices alone)."""
-    timers = [*chat.pending_timers(mirror.chats), *sip.pending_timers(mirror.sip)]
-    return msgspec.structs.replace(mirror, timers=TimerIndex(timers))
+    """The mirror with its timer index rebuilt from the timers its slices hold (the index is
+    derived: the JSON form leaves it out)."""
+    return msgspec.structs.replace(mirror, timers=TimerIndex(pending_timers(mirror)))
 
 
 __all__ = ["MirrorFormatError", "dumps", "from_json", "loads", "to_json"]

@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING, Any
 from eventmirror.events import ObjectMetadata, UserMetadata
 
 from . import objects
-from ._registry import reducer
+from ._slice import Slice
 from ._state import EMPTY, Changes, Map, replace, set_all
 
 if TYPE_CHECKING:
     from .mirror import Mirror
+
+
+SLICE = Slice("user_metadata", Any)
 
 
 def merged(
@@ -31,14 +34,14 @@ def merged(
     return draft.finish()
 
 
-@reducer(UserMetadata)
+@SLICE.reducer(UserMetadata)
 def user_metadata(mirror: Mirror, event: UserMetadata) -> Changes:
     return {"user_metadata": merged(mirror.user_metadata, event.update, event.delete)}
 
 
-@reducer(ObjectMetadata)
+@objects.SLICE.reducer(ObjectMetadata)
 def object_metadata(mirror: Mirror, event: ObjectMetadata) -> Changes:
-    old = mirror.objects.items.get(event.object)
+    old = mirror.objects.by_uuid.get(event.object)
     if old is None:
         obj = objects.Object(None, None, metadata=merged(EMPTY, event.update, event.delete))
         return {"objects": objects.put(mirror.objects, event.object, obj)}

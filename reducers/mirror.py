@@ -31,6 +31,8 @@ from .user import Invitation, Stale
 #: How many gaps, resets, anomalies, time jumps and unknown events a mirror keeps in full;
 #: past that only the counts grow, so a hostile stream cannot grow the mirror without bound.
 KEEP: Final = 1000
+#: Where :attr:`Health.unknown_fields` counts fields past its first :data:`KEEP` names.
+OTHER_UNKNOWN_FIELDS: Final = "(other fields)"
 
 
 class Gap(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -87,6 +89,11 @@ class Health(msgspec.Struct, frozen=True, gc=False):
     anomalies: tuple[Anomaly, ...] = ()
     unknown_types: dict[str, int] = msgspec.field(default_factory=dict)
     unknown_events: tuple[dict[str, Any], ...] = ()
+    #: Fields the reference does not define, counted by ``event_type.field`` (a nested one
+    #: by its path of field names: ``conference_update.member.hand``); the event itself was
+    #: applied without them. Past :data:`KEEP` names, new ones count under
+    #: :data:`OTHER_UNKNOWN_FIELDS`.
+    unknown_fields: dict[str, int] = msgspec.field(default_factory=dict)
 
     @property
     def anomaly_count(self) -> int:
@@ -138,8 +145,11 @@ class Mirror(msgspec.Struct, frozen=True):
         return self.health.resync
 
     def same_state(self, other: Mirror) -> bool:
-        """Whether two mirrors show the same domain state, whatever their streams."""
-        return all(getattr(self, name) == getattr(other, name) for name in SLICES)
+        """Whether two mirrors show the same state, whatever their streams: the same as
+        :func:`reducers.same_state`."""
+        from .diff import same_state  # the comparison builds on the JSON form, built on this
+
+        return same_state(self, other)
 
 
 #: The domain slices, in the order of the mirror's JSON form.

@@ -7,8 +7,8 @@ trashed objects (for ``trash_purge``) and, per tag, the objects carrying it (for
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import msgspec
 
@@ -24,25 +24,18 @@ from eventmirror.events import (
 from eventmirror.events.objects import ObjectEvent
 from eventmirror.rules import tag_change_disagreement
 
-from ._registry import Inconsistent, reducer
-from ._state import EMPTY, Changes, Entity, Map, replace, without
+from ._draft import Draft, MapsDraft, PartsDrafting
+from ._registry import Inconsistent
+from ._slice import OF_OBJECT, Slice
+from ._state import EMPTY, Changes, Entity, Map, Sparse, replace, without
 
 if TYPE_CHECKING:
     from .mirror import Mirror
 
-#: The slices holding per-object domain state, removed with their object.
-OBJECT_STATE_SLICES = (
-    "faxes",
-    "announcements",
-    "conferences",
-    "volumes",
-    "boxes",
-    "presentations",
-    "sensors",
-)
+T = TypeVar("T")
 
 
-class Comment(Entity, frozen=True, gc=False):
+class Comment(Sparse, frozen=True, gc=False):
     """A comment on an object."""
 
     owner: str
@@ -63,53 +56,95 @@ class Object(Entity, frozen=True, gc=False):
 
 
 class Objects(msgspec.Struct, frozen=True):
-    """The objects slice: objects by UUID, plus the trash and tag indexes."""
+    """The objects slice: a read-only mapping of objects by UUID (like every other slice),
+    keeping the trash and tag indexes beside it."""
 
-    items: Map[str, Object] = EMPTY
+    by_uuid: Map[str, Object] = EMPTY
     trash: Map[str, bool] = EMPTY
     by_tag: Map[str, Map[str, bool]] = EMPTY
 
-    def get(self, uuid: str) -> Object | None:
-        return self.items.get(uuid)
+    def __getitem__(self, uuid: str) -> Object:
+        return self.by_uuid[uuid]
+
+    @overload
+    def get(self, uuid: str) -> Object | None: ...
+    @overload
+    def get(self, uuid: str, default: Object | T) -> Object | T: ...
+    def get(self, uuid: str, default: Any = None) -> Any:
+        return self.by_uuid.get(uuid, default)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.by_uuid)
 
     def __contains__(self, uuid: object) -> bool:
-        return uuid in self.items
+        return uuid in self.by_uuid
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_uuid)
+
+    def keys(self) -> KeysView[str]:
+        return KeysView(self)
+
+    def values(self) -> ValuesView[Object]:
+        return ValuesView(self)
+
+    def items(self) -> ItemsView[str, Object]:
+        return ItemsView(self)
 
     def tagged(self, tag: str) -> list[str]:
         """The UUIDs of the objects that carry ``tag``, sorted."""
         return sorted(self.by_tag.get(tag, EMPTY))
 
 
+Mapping.register(Objects)
+
 EMPTY_OBJECTS = Objects()
+
+
+def _indexed(objects: dict[str, Object]) -> Objects:
+    """The objects slice of a loaded mirror: the indexes rebuilt from the objects."""
+    built = EMPTY_OBJECTS
+    for uuid, obj in objects.items():
+        built = put(built, uuid, obj)
+    return built
+
+
+SLICE = Slice(
+    "objects",
+    Object,
+    # The tag index is a map of maps. An object's comments and metadata stay persistent:
+    # most objects change a few times in a whole stream, and drafting their small maps cost
+    # more than it saved (valgrind, benchmark recording: +1.7% instructions, +4% misses).
+    drafting=PartsDrafting({"by_uuid": Draft, "trash": Draft, "by_tag": MapsDraft}),
+    written=lambda objects: objects.by_uuid,  # the indexes are derived: left out
+    rebuilt=_indexed,
+)
 
 
 def put(objects: Objects, uuid: str, new: Object) -> Objects:
     """``objects`` with ``uuid`` set to ``new``, keeping both indexes right."""
-    return _put_over(objects, uuid, objects.items.get(uuid), new)
+    return _put_over(objects, uuid, objects.by_uuid.get(uuid), new)
 
 
 def _put_over(objects: Objects, uuid: str, old: Object | None, new: Object) -> Objects:
     """:func:`put`, for a caller that has already looked up the ``old`` object."""
     if old is not None and old.trashed == new.trashed and old.tag == new.tag:
         # The common case (a header, comment or metadata change): no index moves.
-        return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
+        return Objects(objects.by_uuid.set(uuid, new), objects.trash, objects.by_tag)
     trash, by_tag = objects.trash, objects.by_tag
     if old is None:  # a new object: nothing to take out of either index
         if new.trashed:
             trash = trash.set(uuid, True)
         if new.tag:
             by_tag = _reindex(by_tag, uuid, remove=(), add=set(new.tag))
-        return Objects(objects.items.set(uuid, new), trash, by_tag)
+        return Objects(objects.by_uuid.set(uuid, new), trash, by_tag)
     if old.trashed != new.trashed:
         trash = trash.set(uuid, True) if new.trashed else trash.delete(uuid)
     old_tags = old.tag or ()
     new_tags = new.tag or ()
     if old_tags != new_tags:
         by_tag = _reindex(by_tag, uuid, remove=set(old_tags) - set(new_tags), add=set(new_tags))
-    return Objects(objects.items.set(uuid, new), trash, by_tag)
+    return Objects(objects.by_uuid.set(uuid, new), trash, by_tag)
 
 
 def _reindex(
@@ -132,14 +167,14 @@ def _reindex(
 def replace_object(objects: Objects, uuid: str, new: Object) -> Objects:
     """``objects`` with ``uuid`` set to ``new`` whose tags and trash flag did not change, so
     neither index moves (the common case: a header, comment or metadata change)."""
-    return Objects(objects.items.set(uuid, new), objects.trash, objects.by_tag)
+    return Objects(objects.by_uuid.set(uuid, new), objects.trash, objects.by_tag)
 
 
 def with_header(
     objects: Objects, uuid: str, type: str, owner: str, description: str | None
 ) -> Object:
     """The object with its header fields from an event (creating it if unseen)."""
-    old = objects.items.get(uuid)
+    old = objects.by_uuid.get(uuid)
     if old is None:
         return Object(type, owner, description)
     if old.type == type and old.owner == owner and old.description == description:
@@ -158,7 +193,7 @@ def remove_objects(mirror: Mirror, uuids: Iterable[str]) -> Changes:
     started after ``object_new`` but saw its ``fax_convert``): the user can no longer see it.
     """
     objects = mirror.objects
-    items, trash, by_tag = objects.items, objects.trash, objects.by_tag
+    items, trash, by_tag = objects.by_uuid, objects.trash, objects.by_tag
     targets = list(uuids)
     removed = [uuid for uuid in targets if uuid in items]
     changes: Changes = {}
@@ -169,7 +204,7 @@ def remove_objects(mirror: Mirror, uuids: Iterable[str]) -> Changes:
             items = items.delete(uuid)
             trash = without(trash, uuid)
         changes["objects"] = Objects(items, trash, by_tag)
-    for name in OBJECT_STATE_SLICES:
+    for name in OF_OBJECT:
         state: Map[str, Any] = getattr(mirror, name)
         pruned = state
         for uuid in targets:
@@ -184,7 +219,7 @@ def strip_tag(objects: Objects, tag: str) -> Objects:
     members = objects.by_tag.get(tag)
     if members is None:
         return objects
-    with objects.items.mutate() as draft:
+    with objects.by_uuid.mutate() as draft:
         for uuid in members:
             obj = draft[uuid]
             draft[uuid] = replace(obj, tag=tuple(t for t in obj.tag or () if t != tag))
@@ -192,10 +227,10 @@ def strip_tag(objects: Objects, tag: str) -> Objects:
     return Objects(items, objects.trash, objects.by_tag.delete(tag))
 
 
-@reducer(ObjectNew)
+@SLICE.reducer(ObjectNew)
 def object_new(mirror: Mirror, event: ObjectNew) -> Changes:
     objects = mirror.objects
-    old = objects.items.get(event.object)
+    old = objects.by_uuid.get(event.object)
     tags = tuple(event.tag)
     if old is None:  # the usual case, built in one go
         obj = Object(event.type, event.owner, event.description, tags)
@@ -211,10 +246,10 @@ def object_new(mirror: Mirror, event: ObjectNew) -> Changes:
     return {"objects": _put_over(objects, event.object, old, obj)}
 
 
-@reducer(ObjectModify)
+@SLICE.reducer(ObjectModify)
 def object_modify(mirror: Mirror, event: ObjectModify) -> Changes:
     objects = mirror.objects
-    old = objects.items.get(event.object)
+    old = objects.by_uuid.get(event.object)
     if old is None:
         new = Object(event.type, event.owner, event.description)
         return {"objects": put(objects, event.object, new)}
@@ -224,7 +259,7 @@ def object_modify(mirror: Mirror, event: ObjectModify) -> Changes:
     return {"objects": replace_object(objects, event.object, new)}
 
 
-@reducer(ObjectDelete)
+@SLICE.reducer(ObjectDelete)
 def object_delete(mirror: Mirror, event: ObjectDelete) -> Changes:
     if event.purge:
         return remove_objects(mirror, [event.object])
@@ -232,13 +267,13 @@ def object_delete(mirror: Mirror, event: ObjectDelete) -> Changes:
     return {"objects": put(mirror.objects, event.object, obj)}
 
 
-@reducer(ObjectShare)
+@SLICE.reducer(ObjectShare)
 def object_share(mirror: Mirror, event: ObjectShare) -> Changes:
     obj = replace(_header(mirror.objects, event), tag=tuple(event.tag))
     return {"objects": put(mirror.objects, event.object, obj)}
 
 
-@reducer(ObjectTag)
+@SLICE.reducer(ObjectTag)
 def object_tag(mirror: Mirror, event: ObjectTag) -> Changes:
     obj = replace(_header(mirror.objects, event), tag=tuple(event.tag))
     changes = {"objects": put(mirror.objects, event.object, obj)}
@@ -251,6 +286,6 @@ def object_tag(mirror: Mirror, event: ObjectTag) -> Changes:
     return changes
 
 
-@reducer(ObjectUnshare)
+@SLICE.reducer(ObjectUnshare)
 def object_unshare(mirror: Mirror, event: ObjectUnshare) -> Changes:
     return remove_objects(mirror, [event.object])

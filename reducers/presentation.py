@@ -20,7 +20,7 @@ from eventmirror.events import (
     PresentationUpdate,
 )
 
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, replace
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ class Presentation(Entity, frozen=True, gc=False):
     keepalive: int | None = None
 
 
+SLICE = Slice("presentations", Presentation, of_object=True)
+
+
 def _get(mirror: Mirror, uuid: str) -> Presentation:
     return mirror.presentations.get(uuid) or Presentation()
 
@@ -52,7 +55,7 @@ def _put(mirror: Mirror, uuid: str, presentation: Presentation) -> Changes:
     return {"presentations": mirror.presentations.set(uuid, presentation)}
 
 
-@reducer(PresentationConvert)
+@SLICE.reducer(PresentationConvert)
 def presentation_convert(mirror: Mirror, event: PresentationConvert) -> Changes:
     presentation = replace(
         _get(mirror, event.presentation),
@@ -62,7 +65,7 @@ def presentation_convert(mirror: Mirror, event: PresentationConvert) -> Changes:
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationStart)
+@SLICE.reducer(PresentationStart)
 def presentation_start(mirror: Mirror, event: PresentationStart) -> Changes:
     presentation = replace(
         _get(mirror, event.presentation),
@@ -75,7 +78,7 @@ def presentation_start(mirror: Mirror, event: PresentationStart) -> Changes:
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationStop)
+@SLICE.reducer(PresentationStop)
 def presentation_stop(mirror: Mirror, event: PresentationStop) -> Changes:
     presentation = replace(
         _get(mirror, event.presentation),
@@ -88,21 +91,21 @@ def presentation_stop(mirror: Mirror, event: PresentationStop) -> Changes:
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationJoin)
+@SLICE.reducer(PresentationJoin)
 def presentation_join(mirror: Mirror, event: PresentationJoin) -> Changes:
     presentation = _get(mirror, event.presentation)
     presentation = replace(presentation, member=presentation.member | {event.user})
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationLeave)
+@SLICE.reducer(PresentationLeave)
 def presentation_leave(mirror: Mirror, event: PresentationLeave) -> Changes:
     presentation = _get(mirror, event.presentation)
     presentation = replace(presentation, member=presentation.member - {event.user})
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationStatus)
+@SLICE.reducer(PresentationStatus)
 def presentation_status(mirror: Mirror, event: PresentationStatus) -> Changes:
     presentation = replace(
         _get(mirror, event.presentation),
@@ -116,7 +119,7 @@ def presentation_status(mirror: Mirror, event: PresentationStatus) -> Changes:
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationUpdate)
+@SLICE.reducer(PresentationUpdate)
 def presentation_update(mirror: Mirror, event: PresentationUpdate) -> Changes:
     changed = {
         name: value
@@ -127,7 +130,7 @@ def presentation_update(mirror: Mirror, event: PresentationUpdate) -> Changes:
     return _put(mirror, event.presentation, presentation)
 
 
-@reducer(PresentationKeepalive)
+@SLICE.reducer(PresentationKeepalive)
 def presentation_keepalive(mirror: Mirror, event: PresentationKeepalive) -> Changes:
     presentation = replace(_get(mirror, event.presentation), keepalive=event.time)
     return _put(mirror, event.presentation, presentation)

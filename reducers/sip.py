@@ -13,7 +13,7 @@ from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnr
 from eventmirror.rules import is_active
 from eventmirror.rules import sip_account_key as account_key
 
-from ._registry import reducer, timer_handler
+from ._slice import Slice
 from ._state import EMPTY, Changes, Entity, Map, replace, without
 from .timers import TimerEntry
 
@@ -36,8 +36,11 @@ class SipAccount(Entity, frozen=True, gc=False):
     registrations: Map[str, Registration] = EMPTY
 
 
+SLICE = Slice("sip", SipAccount)
+
+
 def _timer(key: str, contact: str, expire: int) -> TimerEntry:
-    return (expire, "sip", key, contact, "")
+    return SLICE.timer(expire, key, contact)
 
 
 def _account(mirror: Mirror, user: str, domain: str) -> SipAccount:
@@ -48,13 +51,13 @@ def _timers(key: str, account: SipAccount) -> list[TimerEntry]:
     return [_timer(key, c, r.expire) for c, r in account.registrations.items()]
 
 
-@reducer(SipNew)
+@SLICE.reducer(SipNew)
 def sip_new(mirror: Mirror, event: SipNew) -> Changes:
     account = replace(_account(mirror, event.user, event.domain), description=event.description)
     return {"sip": mirror.sip.set(account_key(event.user, event.domain), account)}
 
 
-@reducer(SipModify)
+@SLICE.reducer(SipModify)
 def sip_modify(mirror: Mirror, event: SipModify) -> Changes:
     account = _account(mirror, event.user, event.domain)
     if event.description is not None:
@@ -62,7 +65,7 @@ def sip_modify(mirror: Mirror, event: SipModify) -> Changes:
     return {"sip": mirror.sip.set(account_key(event.user, event.domain), account)}
 
 
-@reducer(SipDelete)
+@SLICE.reducer(SipDelete)
 def sip_delete(mirror: Mirror, event: SipDelete) -> Changes:
     key = account_key(event.user, event.domain)
     account = mirror.sip.get(key)
@@ -74,7 +77,7 @@ def sip_delete(mirror: Mirror, event: SipDelete) -> Changes:
     }
 
 
-@reducer(SipRegister)
+@SLICE.reducer(SipRegister)
 def sip_register(mirror: Mirror, event: SipRegister) -> Changes:
     key = account_key(event.user, event.domain)
     account = _account(mirror, event.user, event.domain)
@@ -94,7 +97,7 @@ def sip_register(mirror: Mirror, event: SipRegister) -> Changes:
     }
 
 
-@reducer(SipUnregister)
+@SLICE.reducer(SipUnregister)
 def sip_unregister(mirror: Mirror, event: SipUnregister) -> Changes:
     key = account_key(event.user, event.domain)
     account = _account(mirror, event.user, event.domain)
@@ -107,7 +110,7 @@ def sip_unregister(mirror: Mirror, event: SipUnregister) -> Changes:
     return changes
 
 
-@timer_handler("sip")
+@SLICE.expires
 def expire_registration(mirror: Mirror, entry: TimerEntry) -> Changes:
     expire, _, key, contact, _ = entry
     account = mirror.sip.get(key)
@@ -120,6 +123,7 @@ def expire_registration(mirror: Mirror, entry: TimerEntry) -> Changes:
     return {"sip": mirror.sip.set(key, replace(account, registrations=registrations))}
 
 
+@SLICE.pending
 def pending_timers(sip: Map[str, SipAccount]) -> Iterator[TimerEntry]:
     """Every registration's timer, to rebuild the timer index of a loaded mirror."""
     for key, account in sip.items():

@@ -13,7 +13,7 @@ from eventmirror.events import TagDelete, TagModify, TagNew
 from eventmirror.rules import access_removed, granted
 
 from . import objects
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, without
 
 if TYPE_CHECKING:
@@ -29,23 +29,26 @@ class Tag(Entity, frozen=True, gc=False):
     policy: dict[str, int]
 
 
+SLICE = Slice("tags", Tag)
+
+
 def _tag(event: TagNew | TagModify) -> Tag:
     return Tag(event.owner, event.label, event.foreign_use, granted(event.policy))
 
 
-@reducer(TagNew)
+@SLICE.reducer(TagNew)
 def tag_new(mirror: Mirror, event: TagNew) -> Changes:
     return {"tags": mirror.tags.set(event.tag, _tag(event))}
 
 
-@reducer(TagModify)
+@SLICE.reducer(TagModify)
 def tag_modify(mirror: Mirror, event: TagModify) -> Changes:
     if mirror.me is not None and access_removed(event.policy, mirror.me):
         return {"tags": without(mirror.tags, event.tag)}
     return {"tags": mirror.tags.set(event.tag, _tag(event))}
 
 
-@reducer(TagDelete)
+@SLICE.reducer(TagDelete)
 def tag_delete(mirror: Mirror, event: TagDelete) -> Changes:
     return {
         "tags": without(mirror.tags, event.tag),

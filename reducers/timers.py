@@ -8,7 +8,7 @@ The index is immutable like the rest of the mirror: adding or removing a timer c
 of *pending* timers of this one session (typically a handful: typing states live seconds,
 a user has few SIP devices), never the mirror's entities, so the cost of an event does not
 grow with the mirror's size. Nothing else in the mirror needs the index, so it is rebuilt from
-the chats and SIP slices when a mirror is loaded from JSON.
+the slices that declare timers (``Slice.pending``) when a mirror is loaded from JSON.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Final
 #: Later than any timestamp: the ``next_due`` of an index with nothing pending.
 NEVER: Final = 2**63
 
-#: One pending timer: (expiry, domain, key...), e.g. ``(1700000010, "chat", chat, user, "typing")``.
+#: One pending timer: (expiry, slice name, key...), e.g.
+#: ``(1700000010, "chats", chat, user, "typing")``; the slice's ``expires`` handler ends it.
 TimerEntry = tuple[int, str, str, str, str]
 
 

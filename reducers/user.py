@@ -14,7 +14,7 @@ from eventmirror.events import (
 from eventmirror.rules import invitation_key
 
 from . import objects as objects_module
-from ._registry import reducer
+from ._slice import Slice
 from ._state import Changes, Entity, without
 
 if TYPE_CHECKING:
@@ -36,34 +36,38 @@ class Invitation(Entity, frozen=True, gc=False):
     time: int
 
 
+STALE = Slice("stale", Stale)
+INVITATIONS = Slice("invitations", Invitation)
+
+
 def mark_stale(mirror: Mirror, resource: str, event_id: int, time: int) -> Changes:
     return {"stale": mirror.stale.set(resource, Stale(event_id, time))}
 
 
-@reducer(UserModify)
+@STALE.reducer(UserModify)
 def user_modify(mirror: Mirror, event: UserModify) -> Changes:
     return mark_stale(mirror, "user", event.id, event.time)
 
 
-@reducer(PhoneModify)
+@STALE.reducer(PhoneModify)
 def phone_modify(mirror: Mirror, event: PhoneModify) -> Changes:
     return mark_stale(mirror, "phone", event.id, event.time)
 
 
-@reducer(InvitationNew)
+@INVITATIONS.reducer(InvitationNew)
 def invitation_new(mirror: Mirror, event: InvitationNew) -> Changes:
     invitation = Invitation(event.owner, event.user, event.time)
     key = invitation_key(event.owner, event.user)
     return {"invitations": mirror.invitations.set(key, invitation)}
 
 
-@reducer(InvitationDelete)
+@INVITATIONS.reducer(InvitationDelete)
 def invitation_delete(mirror: Mirror, event: InvitationDelete) -> Changes:
     key = invitation_key(event.owner, event.user)
     return {"invitations": without(mirror.invitations, key)}
 
 
-@reducer(TrashPurge)
+@objects_module.SLICE.reducer(TrashPurge)
 def trash_purge(mirror: Mirror, event: TrashPurge) -> Changes:
     """ "Her trash is purged": with ``me`` known, only the trashed objects I own go; another
     owner's trashed object I can read is in her trash, not mine. Without ``me``, all go."""
@@ -71,6 +75,6 @@ def trash_purge(mirror: Mirror, event: TrashPurge) -> Changes:
     trashed = [
         uuid
         for uuid in objects.trash
-        if mirror.me is None or objects.items[uuid].owner in (mirror.me, None)
+        if mirror.me is None or objects.by_uuid[uuid].owner in (mirror.me, None)
     ]
     return objects_module.remove_objects(mirror, trashed)

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from eventmirror.errors import plural
 from eventmirror.progress import Progress
 
 from .keywords import KeywordError, Matcher, compile_keywords
@@ -171,10 +172,10 @@ class Tally:
         parts = [f"{self.count(PASSED)} passed", f"{self.count(FAILED)} failed"]
         errors = self.count(ERROR)
         if errors:
-            parts.append(f"{errors} {'error' if errors == 1 else 'errors'}")
+            parts.append(plural(errors, "error"))
         if self.deselected:
             parts.append(f"{self.deselected} deselected")
-        return f"{', '.join(parts)} in {self.files} {'file' if self.files == 1 else 'files'}"
+        return f"{', '.join(parts)} in {plural(self.files, 'file')}"
 
 
 def run_file(source: Source, selected: Matcher) -> Iterator[Result]:

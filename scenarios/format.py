@@ -7,14 +7,14 @@ file, the line and the key, and says what would be right. Nothing here touches a
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import reducers
+from eventmirror.errors import did_you_mean
 from eventmirror.events import EVENT_TYPES
 
 from .commands import COMMANDS, SUBSCRIPTIONS
@@ -113,10 +113,10 @@ class _Checker:
         allowed = required + optional
         for key in mapping:
             if key not in allowed:
-                did_you_mean = _did_you_mean(str(key), allowed)
+                hint = did_you_mean(str(key), allowed)
                 raise self.fail(
                     mapping.line_of(key),
-                    f"{what} has no key {key!r}{did_you_mean} (it may have: {', '.join(allowed)})",
+                    f"{what} has no key {key!r}{hint} (it may have: {', '.join(allowed)})",
                 )
         for key in required:
             if key not in mapping:
@@ -265,10 +265,10 @@ class _Checker:
                 raise self.fail(item.line_of("mirror"), "mirror is a mapping of mirror sections")
             for section in mirror:
                 if section not in MIRROR_SECTIONS:
-                    did_you_mean = _did_you_mean(str(section), MIRROR_SECTIONS)
+                    hint = did_you_mean(str(section), MIRROR_SECTIONS)
                     raise self.fail(
                         mirror.line_of(section),
-                        f"the mirror has no section {section!r}{did_you_mean} (its sections: "
+                        f"the mirror has no section {section!r}{hint} (its sections: "
                         f"{', '.join(MIRROR_SECTIONS)}; docs/mirror.md)",
                     )
             step = Expect(
@@ -297,7 +297,7 @@ class _Checker:
         command_name = item["do"]
         command = COMMANDS.get(command_name) if isinstance(command_name, str) else None
         if command is None:
-            did_you_mean = _did_you_mean(str(command_name), COMMANDS, n=3)
+            hint = did_you_mean(str(command_name), COMMANDS, n=3)
             subscribing = (
                 " (subscriptions are their own step: - subscribe: conference)"
                 if str(command_name).endswith((".subscribe", ".enable"))
@@ -305,7 +305,7 @@ class _Checker:
             )
             raise self.fail(
                 item.line_of("do"),
-                f"there is no command {command_name!r}{did_you_mean}{subscribing} "
+                f"there is no command {command_name!r}{hint}{subscribing} "
                 "(eventmirror commands lists them)",
             )
         arguments = item.get("with", LocatedDict())
@@ -334,10 +334,10 @@ class _Checker:
                     arguments.line_of(key), f"the acting user is given by 'as', not by {key!r}"
                 )
             if key not in command.names and command.open_ended is None:
-                did_you_mean = _did_you_mean(str(key), command.names)
+                hint = did_you_mean(str(key), command.names)
                 raise self.fail(
                     arguments.line_of(key),
-                    f"{command.name} has no argument {key!r}{did_you_mean} "
+                    f"{command.name} has no argument {key!r}{hint} "
                     f"(its arguments: {', '.join(command.names) or 'none'})",
                 )
         for key in command.required:
@@ -403,13 +403,11 @@ class _Checker:
     def event_name(self, event: LocatedDict) -> None:
         name = event.get("event")
         if isinstance(name, str) and name not in EVENT_TYPES:
-            did_you_mean = _did_you_mean(name, EVENT_TYPES)
+            hint = did_you_mean(name, EVENT_TYPES)
             # Unknown types are legal on the wire (a newer server), so only a near miss is
             # flagged: that is a typo, not a test of unknown types.
-            if did_you_mean:
-                raise self.fail(
-                    event.line_of("event"), f"there is no event type {name!r}{did_you_mean}"
-                )
+            if hint:
+                raise self.fail(event.line_of("event"), f"there is no event type {name!r}{hint}")
 
     def recording(self, item: LocatedDict) -> Path:
         value = item["replay"]
@@ -422,12 +420,6 @@ class _Checker:
                 f"there is no recording {value!r} (paths are relative to the scenario file)",
             )
         return path
-
-
-def _did_you_mean(word: str, options: Iterable[str], n: int = 1) -> str:
-    """ "; did you mean 'x'?" for the closest options, or nothing if none is close."""
-    hints = difflib.get_close_matches(word, list(options), n=n)
-    return f"; did you mean {' or '.join(map(repr, hints))}?" if hints else ""
 
 
 def _holds_matcher(value: Any) -> bool:

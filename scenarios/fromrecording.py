@@ -44,6 +44,7 @@ import yaml
 
 import reducers
 from eventmirror.recording import iter_records, open_recording
+from eventmirror.unusable import head_of, why_no_events
 
 from .engine import Run, run
 from .format import UUID_PATTERN, parse
@@ -80,6 +81,7 @@ def make_scenario(
     if me is not None and not UUID_PATTERN.match(me):
         raise ScenarioFromError(f"--me {me!r} is not a UUID")
     with open_recording(recording) as stream:
+        head = head_of(stream)
         records = [record.data for record in iter_records(stream)]
     replay = _relative(recording, out.parent)
     document: dict[str, Any] = {
@@ -100,6 +102,8 @@ def make_scenario(
         mirror = reducers.apply(mirror, record)
         if mirror.now is not None:
             break
+    if mirror.last_id is None:
+        raise ScenarioFromError(f"no events in {recording}: {why_no_events(head, len(records))}")
     if mirror.now is None:
         raise ScenarioFromError(
             f"{recording} holds no event with a time: there is nothing to replay and pin"

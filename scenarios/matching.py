@@ -25,6 +25,8 @@ from typing import Any, Final
 import attrs
 import re2
 
+from eventmirror.errors import did_you_mean, plural
+
 
 class _Marker:
     """A named singleton; its repr is how it is written in a scenario file."""
@@ -140,14 +142,44 @@ def _compare_mapping(
 ) -> list[Difference]:
     differences: list[Difference] = []
     for key, want in expected.items():
-        differences += compare(want, actual.get(key, MISSING), strict=strict, path=(*path, key))
+        got = actual.get(key, MISSING)
+        if got is MISSING and want is not ABSENT and want is not ANY:
+            note = _misspelt(key, actual)
+            if note:
+                differences.append(Difference((*path, key), want, got, note))
+                continue
+        differences += compare(want, got, strict=strict, path=(*path, key))
     if strict:
         differences += [
-            Difference((*path, key), MISSING, value, "not expected (strict)")
+            Difference((*path, key), MISSING, value, "not expected: the match is strict")
             for key, value in actual.items()
             if key not in expected
         ]
     return differences
+
+
+# A field name, as the mirror's form and events spell them; not a UUID, nor a key such as
+# "user@domain" or "owner -> user".
+_FIELD_NAME = re2.compile(r"^[a-z_][a-z0-9_]*(?:-[a-z0-9_]+)*$")
+_UUID_LIKE = re2.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")
+
+
+def _is_field_name(key: Any) -> bool:
+    return (
+        isinstance(key, str)
+        and len(key) <= 64
+        and _FIELD_NAME.match(key) is not None
+        and _UUID_LIKE.match(key) is None
+    )
+
+
+def _misspelt(key: Any, actual: Mapping[Any, Any]) -> str:
+    """``not there; did you mean 'description'?`` when ``key`` looks like a misspelt field
+    of ``actual``; empty for keys by UUID or name, and when nothing is close."""
+    if not _is_field_name(key):
+        return ""
+    hint = did_you_mean(key, [name for name in actual if _is_field_name(name)])
+    return f"not there{hint}" if hint else ""
 
 
 def _compare_list(
@@ -170,7 +202,7 @@ def _compare_unordered(
     if not isinstance(actual, list):
         return [Difference(path, expected, actual, "expected a list")]
     if len(actual) != len(expected.items):
-        note = f"expected {len(expected.items)} items in any order, got {len(actual)}"
+        note = f"expected {plural(len(expected.items), 'item')} in any order, got {len(actual)}"
         return [Difference(path, expected, actual, note)]
     unmatched = _unmatched(expected.items, actual, strict)
     if not unmatched:

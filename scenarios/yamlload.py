@@ -92,12 +92,47 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+_MATCHER_TAGS = "any|absent|regex|unordered"
+# Two habits YAML does not forgive, each worth a hint rather than a parser's message: a tag
+# ends only at a space, so "{x: !absent}" reads the tag "!absent}"; and a colon makes a key
+# only before a space, so "{x:!absent}" is the one text "x:!absent".
+_GLUED_TAG = re.compile(rf"!({_MATCHER_TAGS})([,\]}}])")
+_GLUED_COLON = re.compile(rf"^(.*?[^\s:]):(!(?:{_MATCHER_TAGS}))(?:\s|$)")
+
+
+def _glued_tag(text: str) -> str | None:
+    """The hint for a matcher tag written right before ``}``, ``]`` or ``,``, if any."""
+    found = _GLUED_TAG.search(text)
+    if found is None:
+        return None
+    tag, closer = f"!{found[1]}", found[2]
+    return (
+        f"put a space after {tag}: a tag ends only at a space, so {tag}{closer} reads as a "
+        f"tag named '{tag}{closer}'; write {tag} {closer}"
+    )
+
+
+def _check_plain_text(node: yaml.Node) -> None:
+    """Refuse a plain text that is a key and a matcher written without the space between."""
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        found = _GLUED_COLON.match(node.value)
+        if found is not None:
+            key, rest = found[1], node.value[len(found[1]) + 1 :]
+            raise _Refused(
+                _line(node),
+                f"{node.value!r} reads as one text: put a space after the colon, as in "
+                f"{key}: {rest}",
+            )
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[LocatedDict]:
     result = LocatedDict()
     result.line, result.lines = _line(node), {}
     yield result
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
+        _check_plain_text(key_node)
+        _check_plain_text(value_node)
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable) or isinstance(key, LocatedDict | LocatedList):
             raise _Refused(_line(key_node), "a mapping key must be a plain value")
@@ -116,6 +151,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[Lo
     result.line, result.lines = _line(node), []
     yield result
     for item in node.value:
+        _check_plain_text(item)
         result.append(loader.construct_object(item, deep=True))
         result.lines.append(_line(item))
 
@@ -152,6 +188,9 @@ def _no_value(node: yaml.Node, tag: str) -> None:
 
 
 def _unknown_tag(loader: _Loader, suffix: str, node: yaml.Node) -> object:
+    hint = _glued_tag(node.tag)
+    if hint is not None:
+        raise _Refused(_line(node), hint)
     raise _Refused(
         _line(node),
         f"the tag {node.tag!r} is not allowed in a scenario file; the tags a scenario may use "
@@ -225,6 +264,20 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+def _hint_for(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(line, hint) when a parser error comes from a matcher tag written right before a
+    closing bracket or a comma, on the lines the error spans."""
+    marks = [mark for mark in (error.context_mark, error.problem_mark) if mark is not None]
+    if not marks:
+        return None
+    lines = text.splitlines()
+    for number in range(min(m.line for m in marks), max(m.line for m in marks) + 1):
+        hint = _glued_tag(lines[number]) if number < len(lines) else None
+        if hint is not None:
+            return number + 1, hint
+    return None
+
+
 def load_documents(
     text: str | bytes,
     path: str,
@@ -269,6 +322,9 @@ def load_documents(
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else int(mark.line) + 1
+        hinted = _hint_for(text, error)
+        if hinted is not None:
+            raise ScenarioFileError(path, *hinted) from None
         problem = " ".join(filter(None, [error.context, error.problem]))
         raise ScenarioFileError(path, line, f"this is not valid YAML: {problem}") from None
     except yaml.reader.ReaderError as error:

@@ -64,9 +64,6 @@ def fold_all(
 
 # -- comparing a fold with the simulator's view ---------------------------------------------
 
-#: Sections whose values are JSON values as the platform sent them: a null there is a value.
-_JSON_VALUE_MAPS = frozenset({"user_metadata", "metadata"})
-
 
 def fold_form(mirror: Mirror, now: int | None = None) -> dict[str, Any]:
     """The mirror's JSON form advanced to ``now`` (if given), without its ``stream`` section:
@@ -78,56 +75,6 @@ def fold_form(mirror: Mirror, now: int | None = None) -> dict[str, Any]:
     return form
 
 
-def tolerate_old_absent_rule(form: dict[str, Any]) -> dict[str, Any]:
-    """A fold's JSON form as it reads by the rule for absent optionals (docs/mirror.md): every
-    ``None`` value of an object left out, at any depth, and a call's empty ``dtmf`` written.
-
-    TOLERANCE, to go once ``reducers.to_json`` follows that rule (issue 12, the ``slices``
-    branch): until then it writes some absent optionals as null, and leaves an empty ``dtmf``
-    out, where the view follows the rule. Metadata values are the platform's JSON values,
-    nulls included: kept.
-    """
-    tolerated: dict[str, Any] = _without_nulls(form)
-    for call in tolerated.get("calls", {}).values():
-        call.setdefault("dtmf", [])
-    return tolerated
-
-
-def _without_nulls(form: Any, key: str | None = None) -> Any:
-    if isinstance(form, dict):
-        keep = key in _JSON_VALUE_MAPS
-        return {
-            k: _without_nulls(v, k) if not keep else v
-            for k, v in form.items()
-            if keep or v is not None
-        }
-    if isinstance(form, list):
-        return [_without_nulls(item) for item in form]
-    return form
-
-
-def form_diff(folded: Any, view: Any, path: str = "") -> list[str]:
-    """The paths where two JSON forms differ, one readable line each (empty: they agree)."""
-    if isinstance(folded, dict) and isinstance(view, dict):
-        lines: list[str] = []
-        for key in sorted(folded.keys() | view.keys(), key=str):
-            at = f"{path}.{key}" if path else str(key)
-            if key not in view:
-                lines.append(f"{at}: only in the fold: {folded[key]!r}")
-            elif key not in folded:
-                lines.append(f"{at}: only in the view: {view[key]!r}")
-            else:
-                lines.extend(form_diff(folded[key], view[key], at))
-        return lines
-    if isinstance(folded, list) and isinstance(view, list) and len(folded) == len(view):
-        return [
-            line
-            for index, (a, b) in enumerate(zip(folded, view, strict=True))
-            for line in form_diff(a, b, f"{path}[{index}]")
-        ]
-    return [] if folded == view else [f"{path or '.'}: fold {folded!r} != view {view!r}"]
-
-
 def assert_same_state(mirror: Mirror, view: dict[str, Any], now: int, label: str = "") -> None:
     """The mirror, advanced to ``now``, shows exactly ``view`` (``World.view``'s JSON form);
     on a mismatch the message lists each differing path."""
@@ -136,16 +83,22 @@ def assert_same_state(mirror: Mirror, view: dict[str, Any], now: int, label: str
 
 def assert_same_form(form: dict[str, Any], view: dict[str, Any], label: str = "") -> None:
     """A fold's JSON form (:func:`fold_form`) is exactly ``view``; on a mismatch the message
-    lists each differing path."""
-    # Plain equality first: walking the forms in Python would cost every comparison.
+    lists each differing path (``reducers.diff``)."""
+    # Plain equality first: it is all a passing comparison needs.
     if form == view:
         return
-    form = tolerate_old_absent_rule(form)
-    differences = form_diff(form, view)
-    if differences:
-        shown = "\n  ".join(line[:400] for line in differences[:20])
-        more = f"\n  ... and {len(differences) - 20} more" if len(differences) > 20 else ""
-        raise AssertionError(f"{label or 'the fold'} differs from the view:\n  {shown}{more}")
+    changes = reducers.diff(form, view)
+    shown = "\n  ".join(_described(change)[:400] for change in changes[:20])
+    more = f"\n  ... and {len(changes) - 20} more" if len(changes) > 20 else ""
+    raise AssertionError(f"{label or 'the fold'} differs from the view:\n  {shown}{more}")
+
+
+def _described(change: reducers.Change) -> str:
+    if change.kind == "added":
+        return f"{change.path}: only in the view: {change.new!r}"
+    if change.kind == "removed":
+        return f"{change.path}: only in the fold: {change.old!r}"
+    return f"{change.path}: fold {change.old!r} != view {change.new!r}"
 
 
 def seed_from_view(view: dict[str, Any], me: str, now: int) -> Mirror:

@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -41,6 +42,15 @@ def tag(id: int, label: str = "x") -> bytes:
     return msgspec.json.encode(wire("tag_new", id, 1_000 + id, **payload))
 
 
+@pytest.fixture
+def terminal_stdin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Standard input that is not piped: a character device, as a terminal is."""
+    with open(os.devnull) as devnull:
+        monkeypatch.setattr(sys, "stdin", devnull)
+        yield
+
+
+@pytest.mark.usefixtures("terminal_stdin")
 def test_replay_without_a_path_summarises_the_bundled_example(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -140,6 +150,7 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds() -> None:
                 capture_output=True,
                 check=True,
                 env=env,
+                stdin=subprocess.DEVNULL,  # not piped: replay reads the bundled example
             )
             outputs.add((tuple(extra), result.stdout))
     assert len(outputs) == 2
@@ -218,3 +229,168 @@ def test_max_document_sets_the_size_limit(
     assert "too large" not in out
     with pytest.raises(SystemExit):
         main(["replay", path, "--max-document", "lots"])
+
+
+# -- standard input without a path (piped or redirected is read; a terminal is not) ---------
+
+
+def test_piped_standard_input_without_a_path_is_replayed() -> None:
+    lines = [tag(0), tag(1), tag(2)]
+    result = subprocess.run(
+        [sys.executable, "-m", "eventmirror", "replay", "--json"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        check=True,
+    )
+    assert reducers.loads(result.stdout) == reducers.fold(lines)
+
+
+def test_redirected_standard_input_without_a_path_is_replayed(tmp_path: Path) -> None:
+    path = write(tmp_path, tag(0), tag(1))
+    with open(path, "rb") as redirected:
+        result = subprocess.run(
+            [sys.executable, "-m", "eventmirror", "replay"],
+            stdin=redirected,
+            capture_output=True,
+            check=True,
+        )
+    assert result.stdout.startswith(b"replayed standard input\n")
+
+
+def test_help_says_what_replay_reads_without_a_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["replay", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "default: standard input when it is piped or redirected" in help_text
+    assert "on a terminal, the bundled example day" in help_text
+
+
+# -- unusable input: exit status 2, saying what is wrong -------------------------------------
+
+
+@pytest.mark.parametrize("mode", [(), ("--strict",)], ids=["lenient", "strict"])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "it is empty"),
+        (b"\n  \n", "it holds only whitespace"),
+        (b"[]\n[]\n", "it holds only empty JSON arrays"),
+        (b"\x7fELF\x02\x01\x01\x00\x00", "it looks binary, not JSON text: a NUL byte at offset 7"),
+        (b"\x1f\x8b\x08\x00", "it looks binary, not JSON text: gzip-compressed"),
+        (b"\xff\xd8\xff\xe0 jpeg", "it looks binary, not JSON text: bytes that are not UTF-8"),
+        (
+            b"hello\nworld\n",
+            "none of its 2 records is an event (the first: line 1: not JSON",
+        ),
+        (b'{"no": "id"}\n', "its one record is not an event (the first: line 1: id: missing"),
+    ],
+)
+def test_input_without_a_single_event_exits_2_saying_why(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    content: bytes,
+    reason: str,
+    mode: tuple[str, ...],
+) -> None:
+    path = tmp_path / "session.jsonl"
+    path.write_bytes(content)
+    status, out, err = run(capsys, "replay", str(path), *mode)
+    assert status == 2 and out == ""
+    assert err.startswith(f"eventmirror replay: no events in {path}: {reason}")
+
+
+def test_piped_input_without_events_names_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(b""))))
+    status, _, err = run(capsys, "replay", "-")
+    assert status == 2
+    assert err == "eventmirror replay: no events in standard input: it is empty\n"
+
+
+def test_strict_mode_exits_1_when_events_follow_a_bad_first_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, b"not json", tag(0))
+    status, _, err = run(capsys, "replay", path, "--strict")
+    assert status == 1 and "line 1: not JSON" in err
+
+
+# -- --until-id that is not in the recording -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ids", "until", "outcome", "seen", "message"),
+    [
+        ([0, 1, 2], 1, "reached", 2, "replayed up to event 1"),
+        ([0, 1, 2], 2, "reached", 2, "replayed up to event 2"),
+        (
+            [0, 1, 2],
+            500,
+            "past_the_end",
+            2,
+            "id 500 is past the end: the recording ends at id 2; all of it replayed",
+        ),
+        (
+            [10, 11],
+            3,
+            "before_the_first_id",
+            10,
+            "id 3 is before the first id: the recording starts at id 10; nothing replayed",
+        ),
+        (
+            [0, 1, 5, 6],
+            3,
+            "not_in_the_recording",
+            5,
+            "id 3 is not in the recording: replayed up to id 1, stopped before id 5",
+        ),
+    ],
+)
+def test_until_id_says_where_it_stopped(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    ids: list[int],
+    until: int,
+    outcome: str,
+    seen: int,
+    message: str,
+) -> None:
+    path = write(tmp_path, *(tag(i) for i in ids))
+    status, out, _ = run(capsys, "replay", path, "--until-id", str(until))
+    assert status == 0
+    assert out.splitlines()[:2] == [f"replayed {path}", f"--until-id {until}: {message}"]
+    status, out, _ = run(capsys, "replay", path, "--until-id", str(until), "--json")
+    assert status == 0
+    document = msgspec.json.decode(out)
+    assert document["until_id"] == {
+        "requested": until,
+        "outcome": outcome,
+        "last_id_seen": seen,
+        "message": message,
+    }
+    # The extra key does not keep the document from loading as the mirror it holds.
+    expected = reducers.fold([tag(i) for i in ids if i <= until])
+    assert reducers.loads(out) == expected
+    del document["until_id"]
+    assert msgspec.json.format(msgspec.json.encode(document, order="sorted"), indent=2) == (
+        reducers.dumps(expected, indent=2)
+    )
+
+
+def test_until_id_stops_at_a_malformed_event_past_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0), tag(1), b'{"id": 2, "event": "tag_delete", "time": 5}')
+    status, out, _ = run(capsys, "replay", path, "--until-id", "1")
+    assert status == 0
+    assert "--until-id 1: replayed up to event 1" in out and "0 rejected" in out
+
+
+def test_without_until_id_the_json_is_the_mirror_s_form_alone(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, tag(0))
+    status, out, _ = run(capsys, "replay", path, "--json")
+    assert status == 0
+    assert out.encode() == reducers.dumps(reducers.fold([tag(0)]), indent=2) + b"\n"

@@ -272,7 +272,7 @@ def test_tags_shared_lost_and_deleted(mirror: Mirror) -> None:
 
 def test_objects_created_purged_unshared_and_trashed(mirror: Mirror) -> None:
     present = (FAX_OFFER, FAX_IN, HANS, LISA, EASTER, DECK, XMAS)
-    assert set(mirror.objects.items) == {thing["object"] for thing in present}
+    assert set(mirror.objects) == {thing["object"] for thing in present}
     for gone in (ERIKA, FAX_DRAFT, PETRA, BOARD_CALL):  # purged, purged, unshared, unshared
         assert gone["object"] not in mirror.objects
     assert set(mirror.objects.trash) == {XMAS["object"]}

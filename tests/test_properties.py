@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import immutables
@@ -152,3 +153,20 @@ def test_valid_streams_fold_strictly_except_for_tree_cycles(stream: list[dict[st
     # parent deeper in the tree (each event is valid alone; the tree makes it a cycle).
     rejected = [a for a in health.anomalies if a.kind == "rejected"]
     assert all(a.event in ("file_new", "file_modify") and a.path == "parent" for a in rejected)
+
+
+@given(streams, st.sampled_from(["lines", "body", "pretty body"]))
+def test_folding_a_file_equals_folding_its_lines(stream: list[dict[str, Any]], form: str) -> None:
+    lines = encoded(stream)
+    if form == "lines":
+        data = b"".join(line + b"\n" for line in lines)
+    else:
+        body = msgspec.json.encode(stream)
+        data = msgspec.json.format(body, indent=2) if form == "pretty body" else body
+    from_file = reducers.fold(io.BytesIO(data), me=ME)
+    # The same mirror, but that the file's anomalies (a tree cycle) know their lines.
+    health = from_file.health
+    unlined = tuple(msgspec.structs.replace(a, line=None) for a in health.anomalies)
+    assert all(a.line is not None for a in health.anomalies)
+    health = msgspec.structs.replace(health, anomalies=unlined)
+    assert msgspec.structs.replace(from_file, health=health) == reducers.fold(lines, me=ME)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -159,3 +160,59 @@ def test_fold_takes_every_input_form_apply_takes() -> None:
     mirror = reducers.fold(events, strict=True)
     assert mirror == one_by_one
     assert (mirror.applied, len(mirror.tags)) == (5, 5)
+
+
+# --- fold reads a file as the command line does ------------------------------------------------
+
+
+def _body(events: list[dict[str, Any]]) -> bytes:
+    """A GET /api/event response body as the platform may send it: pretty-printed."""
+    return msgspec.json.format(msgspec.json.encode(events), indent=4)
+
+
+def test_fold_reads_a_pretty_printed_response_body_from_a_binary_file(tmp_path: Any) -> None:
+    events = [tag(0), tag(1, tag="t2"), tag(2, tag="t3")]
+    path = tmp_path / "body.json"
+    path.write_bytes(_body(events))
+    with open(path, "rb") as body:
+        mirror = reducers.fold(body, me=ME, strict=True)
+    assert mirror == fold(events, me=ME)
+    assert set(mirror.tags) == {"t1", "t2", "t3"} and mirror.health.anomaly_count == 0
+
+
+@pytest.mark.parametrize("mode", ["rb", "r"])
+def test_anomalies_from_a_file_carry_the_line_each_event_starts_on(
+    tmp_path: Any, mode: str
+) -> None:
+    broken = {**tag(1, tag="t2"), "policy": {ME: 9}}  # a level outside 0..4: rejected
+    lines = [msgspec.json.encode(tag(0)), b"not json", _body([broken, tag(2, tag="t3")])]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with open(path, mode) as recording:
+        mirror = reducers.fold(recording, me=ME)
+    assert [(a.kind, a.line, a.id) for a in mirror.health.anomalies] == [
+        ("rejected", 2, None),
+        ("rejected", 4, 1),  # the array opens on line 3; its first element starts on line 4
+    ]
+    assert set(mirror.tags) == {"t1", "t3"} and mirror.applied == 2
+
+
+def test_a_contradiction_in_a_file_carries_its_line(tmp_path: Any) -> None:
+    obj = {"object": OTHER, "type": "file", "owner": ME}
+    odd = wire("object_tag", 1, 1_001, **obj, tag=["a"], tag_delete=["a"])
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"\n".join(msgspec.json.encode(e) for e in [tag(0), odd]) + b"\n")
+    with open(path, "rb") as recording:
+        mirror = reducers.fold(recording, me=ME)
+    assert [(a.kind, a.line) for a in mirror.health.anomalies] == [("inconsistent", 2)]
+
+
+def test_iterables_fold_as_before_without_lines() -> None:
+    mirror = reducers.fold([msgspec.json.encode(tag(0)), b"not json"], me=ME)
+    assert [(a.kind, a.line) for a in mirror.health.anomalies] == [("rejected", None)]
+
+
+@pytest.mark.parametrize("given", ["recording.jsonl", b"{}", Path("recording.jsonl")])
+def test_a_path_or_a_single_text_is_a_clear_error(given: Any) -> None:
+    with pytest.raises(TypeError, match=r"fold takes events or an open file, not a \w+"):
+        reducers.fold(given)

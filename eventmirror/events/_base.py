@@ -46,12 +46,23 @@ MillisKey: TypeAlias = Annotated[
 Json: TypeAlias = Any
 
 
-class Nested(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
+class Nested(
+    msgspec.Struct,
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    gc=False,
+    forbid_unknown_fields=True,
+):
     """Base of the structures nested inside events (a conference member, a fax report, ...).
 
     These are msgspec Structs rather than attrs classes: msgspec builds a nested attrs instance
     through its ``__init__`` (3.8 us for a conference update) but a Struct in C (1.2 us), and
     the mirror keeps them as they are. Absent optional fields stay out of their JSON.
+
+    A key a structure does not define makes decoding it fail, so that such a rare event
+    leaves the fast paths for :func:`eventmirror.codec.decode_in_full`, which drops the key
+    and names it (counted in lenient mode, an error in strict mode).
     """
 
 

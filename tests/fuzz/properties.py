@@ -13,7 +13,14 @@ from typing import Any, Final
 import msgspec
 
 import reducers
-from eventmirror.codec import UnknownEvent, decode, decode_object, encode
+from eventmirror.codec import (
+    UnknownEvent,
+    decode,
+    decode_in_full,
+    decode_object,
+    encode,
+    unknown_type_problem,
+)
 from eventmirror.errors import EventError
 from eventmirror.events import Event
 from eventmirror.explain import salvage
@@ -126,7 +133,30 @@ def check_decode(data: bytes) -> Outcome:
             assert from_object == outcome, (from_object, outcome)
     elif raw is not NOT_JSON and not isinstance(raw, dict):
         assert isinstance(outcome, EventError), outcome
+    if not near_the_limit:
+        check_in_full(data, outcome)
     return outcome
+
+
+def check_in_full(data: bytes, outcome: Outcome) -> None:
+    """``decode_in_full`` gives what ``decode`` gives (the same event, or the same error), and
+    names only keys the event left out: none of the fields of its place, and at the top, none
+    that the event's own wire form has."""
+    try:
+        event, unknown = decode_in_full(data)
+    except EventError as error:
+        assert isinstance(outcome, EventError), (outcome, error)
+        assert str(error) == str(outcome), (str(error), str(outcome))
+        return
+    assert event == outcome, (event, outcome)
+    if isinstance(event, UnknownEvent):
+        assert unknown == (), unknown
+        return
+    wire = msgspec.json.decode(encode(event))
+    for field in unknown:
+        assert field.path and field.counted_as and field.key not in field.fields, field
+        if field.owner == event.event:  # a top-level key: the event's wire form lacks it
+            assert field.key not in wire, (field, wire)
 
 
 def account(mirror: Mirror) -> int:
@@ -168,9 +198,9 @@ def check_lenient(lines: Sequence[bytes]) -> Mirror:
 def first_fault(lines: Sequence[bytes]) -> tuple[int, str] | None:
     """The first line strict mode must stop at, and what it must say after the subject.
 
-    Lenient mode records it as a rejection, a contradiction or a gap. A malformed event with
-    an id already seen is no fault: both modes skip it unread as a duplicate
-    (docs/mirror.md).
+    Lenient mode records it as a rejection, a contradiction or a gap, or counts an event of
+    an unknown type or fields the reference does not define. A malformed event with an id
+    already seen is no fault: both modes skip it unread as a duplicate (docs/mirror.md).
     """
     mirror = reducers.empty()
     for index, data in enumerate(lines):
@@ -185,6 +215,14 @@ def first_fault(lines: Sequence[bytes]) -> tuple[int, str] | None:
         gap = len(after.gaps) > len(before.gaps) or after.missing > before.missing
         if gap:
             return index, "a gap"
+        if isinstance(outcome, UnknownEvent) and after.unknown > before.unknown:
+            problem = unknown_type_problem(outcome.name)
+            return index, str(EventError(problem, event_id=outcome.id, event_type=outcome.name))
+        if after.unknown_fields != before.unknown_fields:
+            event, unknown = decode_in_full(data)
+            assert isinstance(event, Event) and unknown, (data, unknown)
+            problem = unknown[0].problem
+            return index, str(EventError(problem, event_id=event.id, event_type=event.event))
         if (after.rejected, after.inconsistent) != (before.rejected, before.inconsistent):
             kept = len(after.anomalies) > len(before.anomalies)
             return index, after.anomalies[-1].message if kept else ""

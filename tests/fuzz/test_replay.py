@@ -76,9 +76,18 @@ def test_a_lenient_replay_accounts_for_every_record_and_keeps_every_rejected_one
         status, out, err = replay(
             "replay", str(recording), "--json", "--me", ME, "--rejects", str(rejects)
         )
+        records = records_of(text)
+        # The command folds exactly what the reader gives, record by record.
+        expected = reducers.empty(ME)
+        for record in records:
+            expected = reducers.apply(expected, record.data, line=record.line)
+        if expected.last_id is None:
+            # Not one event: unusable input, said so (exit status 2).
+            assert status == 2 and out == b"", (status, err)
+            assert err.startswith(f"eventmirror replay: no events in {recording}: "), err
+            return
         assert status == 0, err
         mirror = reducers.loads(out)
-        records = records_of(text)
         assert account(mirror) == len(records)
         entries = rejected_entries(rejects)
         assert err == f"rejected lines: {len(entries)} written to {rejects}\n"
@@ -91,10 +100,6 @@ def test_a_lenient_replay_accounts_for_every_record_and_keeps_every_rejected_one
             assert data in by_line[entry["line"]], (entry, by_line.get(entry["line"]))
         kept = [a.message for a in mirror.health.anomalies if a.kind == "rejected"]
         assert [e["reason"] for e in entries][: len(kept)] == kept
-        # The command folds exactly what the reader gives, record by record.
-        expected = reducers.empty(ME)
-        for record in records:
-            expected = reducers.apply(expected, record.data, line=record.line)
         got, want = reducers.dumps(mirror), reducers.dumps(expected)
         if b"(nested too deeply)" in got + want:
             # msgspec's depth limit counts the caller's frames (docs/reliability.md, known and
@@ -115,7 +120,13 @@ def test_a_strict_replay_stops_at_the_first_fault_naming_its_line(text: bytes) -
         for record in records_of(text):
             lenient = reducers.apply(lenient, record.data, line=record.line)
         health = lenient.health
-        troubled = health.rejected + health.inconsistent + len(health.gaps) > 0
+        if lenient.last_id is None:  # not one event: unusable input (exit status 2)
+            assert status == 2 and out == b"", (status, err)
+            assert err.startswith(f"eventmirror replay: no events in {recording}: "), err
+            return
+        # Strict mode also stops at event types and fields the reference does not define.
+        faults = health.rejected + health.inconsistent + len(health.gaps) + health.unknown
+        troubled = faults > 0 or bool(health.unknown_fields)
         assert status == (1 if troubled else 0), (status, err)
         if status:
             assert out == b""

@@ -1,4 +1,4 @@
-"""Announcement reducer (DESIGN.md: ``announcement_convert`` without ``success`` = failed)."""
+"""Announcement reducer (docs/design.md: ``announcement_convert`` without ``success`` = failed)."""
 
 from __future__ import annotations
 

@@ -193,7 +193,7 @@ def test_typing_n_is_active_until_event_time_plus_n() -> None:
     mirror = stream.fold()
     until = event["time"] + 10
     assert typing(mirror) == {OTHER: until}
-    assert list(mirror.timers) == [(until, "chat", CHAT, OTHER, "typing")]
+    assert list(mirror.timers) == [(until, "chats", CHAT, OTHER, "typing")]
     assert reducers.to_json(mirror)["chats"][CHAT]["user"] == {OTHER: {"typing": until}}
 
 
@@ -244,7 +244,7 @@ def test_a_new_timer_replaces_the_old_one() -> None:
     event = stream.add("chat_user", chat=CHAT, user={OTHER: {"typing": 5}})
     mirror = stream.fold()
     until = event["time"] + 5
-    assert list(mirror.timers) == [(until, "chat", CHAT, OTHER, "typing")]
+    assert list(mirror.timers) == [(until, "chats", CHAT, OTHER, "typing")]
     assert typing(reducers.advance(mirror, until)) == {}
 
 

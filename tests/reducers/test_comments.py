@@ -1,4 +1,4 @@
-"""Comment reducers (DESIGN.md, "comments": kept under their object; a comment event carries
+"""Comment reducers (docs/design.md, "comments": kept under their object; a comment event carries
 enough to create the object)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dialplan reducers (DESIGN.md: ``dialplan_modify`` marks the dialplan stale; call-reverse
+"""Dialplan reducers (docs/design.md: ``dialplan_modify`` marks the dialplan stale; call-reverse
 keeps the active (from, to) pairs with their start time)."""
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def test_the_tag_index_and_the_trash_come_out_persistent_and_right(at: int | Non
     folded = reducers.fold(items, me=ME)
     assert folded == one_by_one(items) and persistent_slices(folded)
     objects = folded.objects
-    assert len(objects.items) == 5 and objects.tagged(MEMBERS[0]) == sorted(objects.items)
+    assert len(objects.by_uuid) == 5 and objects.tagged(MEMBERS[0]) == sorted(objects.by_uuid)
     assert objects.tagged(MEMBERS[1]) == [VOLUME]
     assert not objects.trash
 

@@ -1,4 +1,4 @@
-"""Fax reducers (DESIGN.md: ``page_count`` present = converted, absent = failed; ``fax_report``
+"""Fax reducers (docs/design.md: ``page_count`` present = converted, absent = failed; ``fax_report``
 merges reports by report UUID)."""
 
 from __future__ import annotations

@@ -197,7 +197,6 @@ def test_presentations_survive_a_json_round_trip() -> None:
     assert reducers.loads(reducers.dumps(mirror)) == mirror
     assert reducers.to_json(mirror)["presentations"][DECK] == {
         "owner": OWNER,
-        "description": None,
         "converted": True,
         "page_count": 12,
         "live": True,

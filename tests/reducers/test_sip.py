@@ -125,7 +125,6 @@ def test_registrations_are_keyed_by_contact_with_an_absolute_expiry() -> None:
     assert reducers.to_json(mirror)["sip"][ACCOUNT] == {
         "user": USER,
         "domain": DOMAIN,
-        "description": None,
         "registrations": {DESK: {"expire": T0 + 100}, PHONE: {"expire": T0 + 50}},
     }
 

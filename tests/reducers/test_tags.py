@@ -1,4 +1,4 @@
-"""Tag reducers (DESIGN.md, "tags": policy 0 drops the entry, my own 0 drops the tag, and
+"""Tag reducers (docs/design.md, "tags": policy 0 drops the entry, my own 0 drops the tag, and
 tag_delete strips the tag from every object)."""
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def test_tag_delete_removes_the_tag_and_strips_it_from_every_object() -> None:
     mirror = stream.fold()
     assert TAG not in mirror.tags
     assert mirror.objects.tagged(TAG) == []
-    tags_of = {uuid: obj.tag for uuid, obj in mirror.objects.items.items()}
+    tags_of = {uuid: obj.tag for uuid, obj in mirror.objects.by_uuid.items()}
     assert tags_of == {FIRST: (OTHER_TAG,), SECOND: (), UNTAGGED: (OTHER_TAG,)}
     assert mirror.objects.tagged(OTHER_TAG) == sorted([FIRST, UNTAGGED])
     second = mirror.objects.get(SECOND)

@@ -1,4 +1,4 @@
-"""User, invitation, phone and trash reducers (DESIGN.md: payload-less events, objects)."""
+"""User, invitation, phone and trash reducers (docs/design.md: payload-less events, objects)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def test_trash_purge_removes_every_trashed_object_and_only_those() -> None:
     assert sorted(before.objects.trash) == sorted([TRASHED, ALSO_TRASHED])
     stream.add("trash_purge")
     mirror = stream.fold()
-    assert set(mirror.objects.items) == {KEPT}
+    assert set(mirror.objects.by_uuid) == {KEPT}
     assert len(mirror.objects.trash) == 0
     assert mirror.objects.tagged(TAG) == [KEPT]
     # Their faxes went with them; the kept object's fax, comments and metadata stay.
@@ -153,11 +153,11 @@ def test_trash_purge_spares_another_owner_s_trashed_object() -> None:
     stream.add("object_delete", object=TRASHED, type="fax", owner=OTHER)
     stream.add("trash_purge")
     mirror = stream.fold()
-    assert set(mirror.objects.items) == {TRASHED}
-    assert mirror.objects.get(TRASHED).trashed  # type: ignore[union-attr]
+    assert set(mirror.objects.by_uuid) == {TRASHED}
+    assert mirror.objects[TRASHED].trashed
     # Without knowing whose session it is, the mirror can only empty every trashed object.
     stream.me = None
-    assert set(stream.fold().objects.items) == set()
+    assert set(stream.fold().objects.by_uuid) == set()
 
 
 def test_trash_purge_with_an_empty_trash_changes_no_state() -> None:

@@ -141,7 +141,19 @@ def test_a_failed_expectation_shows_paths_and_values_by_name() -> None:
 
 def test_strict_expectations_list_what_was_not_expected() -> None:
     text = report(TAG + "  - expect: ben\n    mirror: {tags: {$p: {label: P}}}\n    strict: true\n")
-    assert "tags.$p.owner  (not expected (strict))" in text
+    assert "tags.$p.owner  (not expected: the match is strict)" in text
+
+
+def test_a_misspelt_field_in_an_expectation_gets_a_did_you_mean() -> None:
+    text = report(TAG + "  - expect: ben\n    mirror: {tags: {$p: {lable: P}}}\n")
+    assert "tags.$p.lable  (not there; did you mean 'label'?)" in text
+    assert "      expected: P\n      actual:   (not there)" in text
+
+
+def test_a_missing_entity_or_far_off_key_gets_no_did_you_mean() -> None:
+    text = report(TAG + "  - expect: ben\n    mirror: {tags: {$p: {zzz: 1}, $ben: {}}}\n")
+    assert "did you mean" not in text
+    assert "tags.$p.zzz\n" in text and "tags.$ben\n" in text
 
 
 def test_replay_feeds_a_recording_into_a_session(tmp_path: Path) -> None:

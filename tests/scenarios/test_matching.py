@@ -99,3 +99,24 @@ def test_strict_reports_unexpected_keys() -> None:
     (difference,) = compare({"a": 1}, {"a": 1, "b": 2}, strict=True)
     assert difference.path == ("b",) and difference.expected is MISSING
     assert "not expected" in difference.note
+
+
+field_names = st.text(alphabet="abcdeiklnoprstu_", min_size=1, max_size=10)
+
+
+@given(
+    st.dictionaries(field_names, scalars, max_size=5),
+    st.dictionaries(field_names, scalars, max_size=5),
+)
+def test_a_did_you_mean_only_ever_names_a_key_that_is_there(
+    expected: dict[str, Any], actual: dict[str, Any]
+) -> None:
+    """A missing key's note may suggest a close key of the actual mapping; it never hides a
+    difference: every expected key that is not there is one difference, noted or not."""
+    differences = compare(expected, actual)
+    missing = [(key,) for key in expected if key not in actual]
+    assert [d.path for d in differences if d.actual is MISSING] == missing
+    for difference in differences:
+        if "did you mean" in difference.note:
+            (suggested,) = difference.note.split("'")[1:2]
+            assert suggested in actual and difference.actual is MISSING

@@ -179,15 +179,30 @@ def test_a_recording_older_than_the_simulators_clock_starts_the_scenario_at_its_
     assert check(text, out) is None
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "it is empty"),
+        (b"\x00\x01binary\n", "it looks binary, not JSON text: a NUL byte at offset 0"),
+        (b"garbage\n", "its one record is not an event"),
+    ],
+)
 def test_a_recording_without_events_makes_no_scenario(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, reason: str
 ) -> None:
-    path = recording(tmp_path, b"garbage")
-    with pytest.raises(ScenarioFromError, match="no event with a time"):
+    path = tmp_path / "day.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ScenarioFromError, match=f"no events in {path}: {reason}"):
         make_scenario(path, tmp_path / "x.scenario.yaml")
     status, _, err = cli(capsys, str(path))
-    assert status == 2 and "nothing to replay" in err
+    assert status == 2 and reason in err
     assert not (tmp_path / "day.scenario.yaml").exists()
+
+
+def test_a_recording_whose_events_have_no_time_makes_no_scenario(tmp_path: Path) -> None:
+    path = recording(tmp_path, {"id": 0, "event": "from_a_newer_server"})
+    with pytest.raises(ScenarioFromError, match="no event with a time"):
+        make_scenario(path, tmp_path / "x.scenario.yaml")
 
 
 def test_an_existing_scenario_is_overwritten_only_with_force(

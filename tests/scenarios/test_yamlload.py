@@ -147,6 +147,33 @@ def test_misused_matchers_are_explained(text: str, says: str) -> None:
     assert says in error.message and error.line == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        ("a: {x:!absent}\n", 1, "'x:!absent' reads as one text: put a space after the colon, "
+         "as in x: !absent"),
+        ("a:\n  x:!any\n", 2, "as in x: !any"),
+        ("a: [1, b:!regex '^P']\n", 1, "as in b: !regex '^P'"),
+        ("a: {x: !absent}\n", 1, "put a space after !absent: a tag ends only at a space, so "
+         "!absent} reads as a tag named '!absent}'; write !absent }"),
+        ("a: {x: !absent, y: 1}\n", 1, "write !absent ,"),
+        ("a:\n  - {x: 1}\n  - [!any]\n", 3, "write !any ]"),
+        ("a: [!any, 1]\n", 1, "write !any ,"),
+    ],
+)  # fmt: skip
+def test_a_matcher_without_its_space_gets_a_hint_not_a_parser_message(
+    text: str, line: int, says: str
+) -> None:
+    error = refusal(text)
+    assert says in error.message and error.line == line
+    assert "not valid YAML" not in error.message and "not allowed" not in error.message
+
+
+def test_a_colon_without_a_space_is_fine_in_quotes_and_other_texts() -> None:
+    (doc,) = load_documents("a: 'x:!absent'\nb: 'http://x'\nc: {t: '12:30'}\n", "f")
+    assert doc == {"a": "x:!absent", "b": "http://x", "c": {"t": "12:30"}}
+
+
 def test_several_documents_load_in_order() -> None:
     docs = load_documents("name: a\n---\nname: b\n", "f")
     assert [doc["name"] for doc in docs] == ["a", "b"]
