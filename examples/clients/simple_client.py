@@ -255,13 +255,12 @@ class SimpleClient:
             participant = participants.setdefault(user, {})
             if change.get("message_read") is not None:
                 participant["message_read"] = change["message_read"]
-            if change.get("typing") is not None:
-                # Seconds from the event's time; 0, or an expiry already past, means "not now".
-                expiry = event["time"] + change["typing"]
-                if change["typing"] > 0 and self.now is not None and expiry > self.now:
-                    participant["typing"] = expiry
-                else:
-                    participant.pop("typing", None)
+            if change.get("typing"):
+                # Seconds from the event's time; kept as the expiry (one already past is
+                # never shown: see chat_state).
+                participant["typing"] = event["time"] + change["typing"]
+            elif change.get("typing") == 0:  # 0: not typing any more
+                participant.pop("typing", None)
             if not participant:
                 del participants[user]
 
@@ -269,7 +268,7 @@ class SimpleClient:
         """A chat as the JSON form writes it: members sorted, typing only while active."""
         users = {}
         for user, participant in chat["user"].items():
-            shown = {k: v for k, v in participant.items() if k != "typing" or self.typing(v)}
+            shown = {k: v for k, v in participant.items() if k != "typing" or self.is_active(v)}
             if shown:
                 users[user] = shown
         reported = copy.deepcopy(chat)
@@ -277,7 +276,7 @@ class SimpleClient:
         reported["user"] = users
         return reported
 
-    def typing(self, expiry: int) -> bool:
+    def is_active(self, expiry: int) -> bool:
         """A timed state is active while the clock is before its expiry."""
         return self.now is None or self.now < expiry
 

@@ -74,10 +74,12 @@ Operation = Poll | Repeat | Lose | Restart | Clock
 
 @attrs.frozen
 class Step:
-    """One thing the client is told: a body (``events``) or the clock (``now``)."""
+    """One thing the client is told: a body (``events``, ``repeated`` when sent before) or the
+    clock (``now``)."""
 
     events: list[Event] | None = None
     now: int | None = None
+    repeated: bool = False
 
     def describe(self) -> str:
         if self.events is None:
@@ -108,7 +110,7 @@ def steps(stream: Sequence[Event], plan: Sequence[Operation]) -> Iterator[Step]:
             sent.append(body)
             yield Step(events=body)
         elif isinstance(operation, Repeat) and operation.back <= len(sent):
-            yield Step(events=copy.deepcopy(sent[-operation.back]))
+            yield Step(events=copy.deepcopy(sent[-operation.back]), repeated=True)
         elif isinstance(operation, Lose):
             lost = len(stream[position : position + operation.size])
             position, next_id = position + lost, next_id + lost

@@ -247,12 +247,10 @@ export class SimpleClient {
     for (const [user, change] of entries(event.user)) {
       const participant = participants.get(user) ?? {};
       if (present(change.message_read)) participant.message_read = change.message_read;
-      if (present(change.typing)) {
-        // Seconds from the event's time; 0, or an expiry already past, means "not now".
-        const expiry = event.time + change.typing;
-        if (change.typing > 0 && this.now !== null && expiry > this.now) participant.typing = expiry;
-        else delete participant.typing;
-      }
+      // Seconds from the event's time, kept as the expiry (one already past is never shown:
+      // see chatState); 0 means not typing any more.
+      if (change.typing > 0) participant.typing = event.time + change.typing;
+      else if (change.typing === 0) delete participant.typing;
       if (Object.keys(participant).length) participants.set(user, participant);
       else participants.delete(user);
     }
