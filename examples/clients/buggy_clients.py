@@ -66,7 +66,7 @@ class KeepsTagAfterAccessLoss(SimpleClient):
 class NeverExpiresTyping(SimpleClient):
     """Shows ``typing`` until the next ``chat_user`` event says otherwise."""
 
-    def typing(self, expiry: int) -> bool:
+    def is_active(self, expiry: int) -> bool:
         return True
 
 
