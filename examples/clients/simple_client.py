@@ -25,9 +25,100 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 Event = dict[str, Any]
+Check = Callable[[Any], bool]
 
 #: The fields of a chat message this client keeps (a newer server may send more).
 MESSAGE_FIELDS = ("user", "time", "type", "text", "member")
+
+
+# -- what a well-formed event looks like: a malformed one is skipped, never half applied ------
+
+
+def text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def flag(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def texts(value: Any) -> bool:
+    return isinstance(value, list) and all(map(text, value))
+
+
+def record(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def fields(required: dict[str, Check], optional: dict[str, Check] | None = None) -> Check:
+    """A check for a JSON object with these fields (optional ones may be absent or null)."""
+
+    def check(value: Any) -> bool:
+        return (
+            isinstance(value, dict)
+            and all(field in value and ok(value[field]) for field, ok in required.items())
+            and all(
+                value.get(field) is None or ok(value[field])
+                for field, ok in (optional or {}).items()
+            )
+        )
+
+    return check
+
+
+def each(check: Check) -> Check:
+    """A check for a JSON object whose every value passes ``check``."""
+    return lambda value: isinstance(value, dict) and all(map(check, value.values()))
+
+
+def level(value: Any) -> bool:
+    return count(value) and value <= 4
+
+
+HEADER = {"object": text, "type": text, "owner": text}
+DESCRIBED = {"description": text}
+TAG = fields(
+    {"tag": text, "owner": text, "label": text, "foreign_use": flag, "policy": each(level)}
+)
+COMMENT = fields(
+    {"comment": text, "owner": text, "object": fields(HEADER, DESCRIBED)}, {"text": text}
+)
+#: Each event type this client models, and what it must carry.
+WELL_FORMED: dict[str, Check] = {
+    "tag_new": TAG,
+    "tag_modify": TAG,
+    "tag_delete": fields({"tag": text}),
+    "object_new": fields({**HEADER, "tag": texts}, DESCRIBED),
+    "object_modify": fields(HEADER, DESCRIBED),
+    "object_delete": fields(HEADER, {**DESCRIBED, "purge": flag}),
+    "object_share": fields({**HEADER, "tag": texts}, DESCRIBED),
+    "object_tag": fields(
+        {**HEADER, "tag": texts}, {**DESCRIBED, "tag_add": texts, "tag_delete": texts}
+    ),
+    "object_unshare": fields(HEADER, DESCRIBED),
+    "trash_purge": fields({}),
+    "object_metadata": fields({"object": text}, {"update": record, "delete": texts}),
+    "comment_new": COMMENT,
+    "comment_modify": COMMENT,
+    "comment_delete": COMMENT,
+    "chat_new": fields({"chat": text, "create_time": count}),
+    "chat_message": fields(
+        {
+            "chat": text,
+            "message": each(
+                fields({"user": text, "time": count, "type": text}, {"text": text, "member": text})
+            ),
+        },
+        {"create_time": count, "description": text},
+    ),
+    "chat_user": fields(
+        {"chat": text, "user": each(fields({}, {"typing": count, "message_read": text}))}
+    ),
+}
 
 
 class Session(Protocol):
@@ -79,8 +170,6 @@ class SimpleClient:
         }
         if self.last_id is not None:
             stream["last_id"] = self.last_id
-        if self.now is not None:
-            stream["now"] = self.now
         return {
             "stream": stream,
             "tags": copy.deepcopy(self.tags),
@@ -94,15 +183,14 @@ class SimpleClient:
         """Check the event's place in the stream, move the clock, then apply it."""
         if not isinstance(event, dict) or not self.accept(event.get("id")):
             return
-        time = event.get("time")
-        if isinstance(time, int):
-            self.tick(time)
         kind = event.get("event")
-        handler: Callable[[Event], None] | None = (
-            getattr(self, "on_" + kind, None) if isinstance(kind, str) else None
-        )
-        if handler is not None:  # an event type this client does not model is ignored
-            handler(event)
+        well_formed = WELL_FORMED.get(kind) if isinstance(kind, str) else None
+        if well_formed is not None and not (count(event.get("time")) and well_formed(event)):
+            return  # malformed: its id counts (no gap), nothing else (a real client logs it)
+        if count(event.get("time")):
+            self.tick(event["time"])
+        if well_formed is not None:  # an event type this client does not model is ignored
+            getattr(self, "on_" + kind)(event)
 
     def accept(self, event_id: object) -> bool:
         """Whether the event with this id is new; notes duplicates, gaps and resets."""

@@ -14,6 +14,7 @@ client's state with the oracle, the mirror folded from exactly what the client r
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -36,11 +37,13 @@ PHANTOM_TAG = "00000000-0000-4000-8000-00000000dead"
 class Poll:
     """The next ``size`` events as one body; ``novel`` adds what a newer server sends (a field
     everywhere, an event type at the end), ``contradict`` makes each ``object_tag`` in it
-    contradict itself."""
+    contradict itself, ``malformed`` gives its first event of a modelled domain a field of the
+    wrong type."""
 
     size: int
     novel: bool = False
     contradict: bool = False
+    malformed: bool = False
 
 
 @attrs.frozen
@@ -103,6 +106,8 @@ def steps(stream: Sequence[Event], plan: Sequence[Operation]) -> Iterator[Step]:
                     _add_novel_fields(event)
                 if operation.contradict:
                     _contradict(event)
+            if operation.malformed:
+                _malform(body)
             if operation.novel:
                 body.append({"id": next_id, "event": "chat_reaction", "time": body[-1]["time"]})
                 next_id += 1
@@ -129,6 +134,20 @@ def _add_novel_fields(event: Event) -> None:
                     value["x_reaction"] = "+1"
 
 
+#: The domains the example clients model: only their events are made malformed, since a
+#: client validates what it reads and nothing more.
+MODELLED = ("tag_", "object_", "comment_", "chat_", "trash_")
+
+
+def _malform(body: list[Event]) -> None:
+    for event in body:
+        if event["event"].startswith(MODELLED):
+            payload = sorted(set(event) - {"id", "event", "time"})
+            if payload:
+                event[payload[0]] = 12.5  # no field of these events is a float
+                return
+
+
 def _contradict(event: Event) -> None:
     if event["event"] == "object_tag":
         event["tag_add"] = [*event.get("tag_add", ()), PHANTOM_TAG]
@@ -144,12 +163,20 @@ def random_plan(rng: random.Random, length: int) -> list[Operation]:
         roll = rng.random()
         if roll < 0.65:
             size = rng.randint(1, 12)
-            plan.append(Poll(size, novel=rng.random() < 0.1, contradict=rng.random() < 0.2))
+            plan.append(
+                Poll(
+                    size,
+                    novel=rng.random() < 0.1,
+                    contradict=rng.random() < 0.2,
+                    malformed=rng.random() < 0.1,
+                )
+            )
             polled += size
         elif roll < 0.78:
             plan.append(Repeat(rng.randint(1, 3)))
         elif roll < 0.9:
-            plan.append(Clock(rng.randint(0, 20)))
+            # Typing lasts 5, 10 or 30 seconds in a simulator day: hit and straddle the expiry.
+            plan.append(Clock(rng.choice((0, 1, 5, 9, 10, 29, 30, 60))))
         elif roll < 0.97:
             size = rng.randint(1, 3)
             plan.append(Lose(size))
@@ -162,9 +189,9 @@ def random_plan(rng: random.Random, length: int) -> list[Operation]:
 def plans(max_size: int = 12) -> st.SearchStrategy[list[Operation]]:
     """Plans drawn by hypothesis (shrinking toward few, plain polls)."""
     operation = st.one_of(
-        st.builds(Poll, st.integers(1, max_size), st.booleans(), st.booleans()),
+        st.builds(Poll, st.integers(1, max_size), st.booleans(), st.booleans(), st.booleans()),
         st.builds(Repeat, st.integers(1, 3)),
-        st.builds(Clock, st.integers(0, 30)),
+        st.builds(Clock, st.integers(0, 60)),
         st.builds(Lose, st.integers(1, 3)),
         st.just(Restart()),
     )
@@ -211,7 +238,9 @@ class Day:
     sessions: list[tuple[ClientSession, list[Event]]]
 
 
+@functools.cache
 def day(seed: int, commands: int = 300) -> Day:
+    """The day ``seed`` (cached: :func:`steps` copies every event it changes)."""
     world = run_day(seed, steps=commands)
     sessions = [
         (ClientSession(s.id, s.user, world.names[s.user]), s.events)
@@ -221,14 +250,18 @@ def day(seed: int, commands: int = 300) -> Day:
 
 
 def disagreement_in_day(
-    factory: Callable[[ClientSession], Client], seed: int, commands: int = 300
+    factory: Callable[[ClientSession], Client],
+    seed: int,
+    commands: int = 300,
+    *,
+    faults: bool = True,
 ) -> Disagreed | None:
-    """Every session of the day ``seed``, each with a plan drawn from the same seed."""
+    """Every session of the day ``seed``, each with a plan drawn from the same seed (with
+    ``faults=False``: polls of five events, nothing else)."""
     rng = random.Random(seed)
     for session, stream in day(seed, commands).sessions:
-        found = first_disagreement(
-            factory(session), session.user, stream, random_plan(rng, len(stream))
-        )
+        plan = random_plan(rng, len(stream)) if faults else [Poll(5)] * len(stream)
+        found = first_disagreement(factory(session), session.user, stream, plan)
         if found is not None:
             return found
     return None

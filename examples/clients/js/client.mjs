@@ -29,6 +29,53 @@ const sorted = (values) => [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 
 const present = (value) => value !== undefined && value !== null;
 const entries = (object) => (object && typeof object === "object" ? Object.entries(object) : []);
 
+// -- what a well-formed event looks like: a malformed one is skipped, never half applied --
+
+const text = (v) => typeof v === "string";
+const flag = (v) => typeof v === "boolean";
+const count = (v) => Number.isInteger(v) && v >= 0;
+const texts = (v) => Array.isArray(v) && v.every(text);
+const record = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const level = (v) => count(v) && v <= 4;
+// A JSON object with these fields (optional ones may be absent or null).
+const fields =
+  (required, optional = {}) =>
+  (v) =>
+    record(v) &&
+    Object.entries(required).every(([field, ok]) => Object.hasOwn(v, field) && ok(v[field])) &&
+    Object.entries(optional).every(([field, ok]) => !present(v[field]) || ok(v[field]));
+// A JSON object whose every value passes `check`.
+const each = (check) => (v) => record(v) && Object.values(v).every(check);
+
+const HEADER = { object: text, type: text, owner: text };
+const DESCRIBED = { description: text };
+const TAG = fields({ tag: text, owner: text, label: text, foreign_use: flag, policy: each(level) });
+const COMMENT = fields(
+  { comment: text, owner: text, object: fields(HEADER, DESCRIBED) },
+  { text: text },
+);
+const MESSAGE = fields({ user: text, time: count, type: text }, { text: text, member: text });
+// Each event type this client models, and what it must carry.
+const WELL_FORMED = new Map([
+  ["tag_new", TAG],
+  ["tag_modify", TAG],
+  ["tag_delete", fields({ tag: text })],
+  ["object_new", fields({ ...HEADER, tag: texts }, DESCRIBED)],
+  ["object_modify", fields(HEADER, DESCRIBED)],
+  ["object_delete", fields(HEADER, { ...DESCRIBED, purge: flag })],
+  ["object_share", fields({ ...HEADER, tag: texts }, DESCRIBED)],
+  ["object_tag", fields({ ...HEADER, tag: texts }, { ...DESCRIBED, tag_add: texts, tag_delete: texts })],
+  ["object_unshare", fields(HEADER, DESCRIBED)],
+  ["trash_purge", fields({})],
+  ["object_metadata", fields({ object: text }, { update: record, delete: texts })],
+  ["comment_new", COMMENT],
+  ["comment_modify", COMMENT],
+  ["comment_delete", COMMENT],
+  ["chat_new", fields({ chat: text, create_time: count })],
+  ["chat_message", fields({ chat: text, message: each(MESSAGE) }, { create_time: count, description: text })],
+  ["chat_user", fields({ chat: text, user: each(fields({}, { typing: count, message_read: text })) })],
+]);
+
 export class SimpleClient {
   constructor(me) {
     this.me = me;
@@ -63,7 +110,6 @@ export class SimpleClient {
       resync: this.resync,
     };
     if (this.lastId !== null) stream.last_id = this.lastId;
-    if (this.now !== null) stream.now = this.now;
     return {
       stream,
       tags: toObject(this.tags, (tag) => ({ ...tag, policy: toObject(tag.policy) })),
@@ -80,10 +126,12 @@ export class SimpleClient {
   // -- the stream -------------------------------------------------------------------------
 
   handle(event) {
-    if (!event || typeof event !== "object" || !this.accept(event.id)) return;
-    if (Number.isInteger(event.time)) this.tick(event.time);
-    const handler = HANDLERS.get(event.event);
-    if (handler) handler.call(this, event); // an event type this client does not model is ignored
+    if (!record(event) || !this.accept(event.id)) return;
+    const wellFormed = WELL_FORMED.get(event.event);
+    // Malformed: its id counts (no gap), nothing else (a real client logs it).
+    if (wellFormed && !(count(event.time) && wellFormed(event))) return;
+    if (count(event.time)) this.tick(event.time);
+    if (wellFormed) HANDLERS.get(event.event).call(this, event); // other types are ignored
   }
 
   accept(id) {
