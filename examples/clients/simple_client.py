@@ -21,7 +21,7 @@ against the bundled scenarios with
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 Event = dict[str, Any]
@@ -29,96 +29,6 @@ Check = Callable[[Any], bool]
 
 #: The fields of a chat message this client keeps (a newer server may send more).
 MESSAGE_FIELDS = ("user", "time", "type", "text", "member")
-
-
-# -- what a well-formed event looks like: a malformed one is skipped, never half applied ------
-
-
-def text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def flag(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def texts(value: Any) -> bool:
-    return isinstance(value, list) and all(map(text, value))
-
-
-def record(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def fields(required: dict[str, Check], optional: dict[str, Check] | None = None) -> Check:
-    """A check for a JSON object with these fields (optional ones may be absent or null)."""
-
-    def check(value: Any) -> bool:
-        return (
-            isinstance(value, dict)
-            and all(field in value and ok(value[field]) for field, ok in required.items())
-            and all(
-                value.get(field) is None or ok(value[field])
-                for field, ok in (optional or {}).items()
-            )
-        )
-
-    return check
-
-
-def each(check: Check) -> Check:
-    """A check for a JSON object whose every value passes ``check``."""
-    return lambda value: isinstance(value, dict) and all(map(check, value.values()))
-
-
-def level(value: Any) -> bool:
-    return count(value) and value <= 4
-
-
-HEADER = {"object": text, "type": text, "owner": text}
-DESCRIBED = {"description": text}
-TAG = fields(
-    {"tag": text, "owner": text, "label": text, "foreign_use": flag, "policy": each(level)}
-)
-COMMENT = fields(
-    {"comment": text, "owner": text, "object": fields(HEADER, DESCRIBED)}, {"text": text}
-)
-#: Each event type this client models, and what it must carry.
-WELL_FORMED: dict[str, Check] = {
-    "tag_new": TAG,
-    "tag_modify": TAG,
-    "tag_delete": fields({"tag": text}),
-    "object_new": fields({**HEADER, "tag": texts}, DESCRIBED),
-    "object_modify": fields(HEADER, DESCRIBED),
-    "object_delete": fields(HEADER, {**DESCRIBED, "purge": flag}),
-    "object_share": fields({**HEADER, "tag": texts}, DESCRIBED),
-    "object_tag": fields(
-        {**HEADER, "tag": texts}, {**DESCRIBED, "tag_add": texts, "tag_delete": texts}
-    ),
-    "object_unshare": fields(HEADER, DESCRIBED),
-    "trash_purge": fields({}),
-    "object_metadata": fields({"object": text}, {"update": record, "delete": texts}),
-    "comment_new": COMMENT,
-    "comment_modify": COMMENT,
-    "comment_delete": COMMENT,
-    "chat_new": fields({"chat": text, "create_time": count}),
-    "chat_message": fields(
-        {
-            "chat": text,
-            "message": each(
-                fields({"user": text, "time": count, "type": text}, {"text": text, "member": text})
-            ),
-        },
-        {"create_time": count, "description": text},
-    ),
-    "chat_user": fields(
-        {"chat": text, "user": each(fields({}, {"typing": count, "message_read": text}))}
-    ),
-}
 
 
 class Session(Protocol):
@@ -183,14 +93,14 @@ class SimpleClient:
         """Check the event's place in the stream, move the clock, then apply it."""
         if not isinstance(event, dict) or not self.accept(event.get("id")):
             return
-        kind = event.get("event")
-        well_formed = WELL_FORMED.get(kind) if isinstance(kind, str) else None
+        kind = str(event.get("event"))
+        well_formed = WELL_FORMED.get(kind)
         if well_formed is not None and not (count(event.get("time")) and well_formed(event)):
             return  # malformed: its id counts (no gap), nothing else (a real client logs it)
         if count(event.get("time")):
             self.tick(event["time"])
         if well_formed is not None:  # an event type this client does not model is ignored
-            getattr(self, "on_" + kind)(event)
+            getattr(self, f"on_{kind}")(event)
 
     def accept(self, event_id: object) -> bool:
         """Whether the event with this id is new; notes duplicates, gaps and resets."""
@@ -295,9 +205,7 @@ class SimpleClient:
     # -- comments --------------------------------------------------------------------------
 
     def on_comment_new(self, event: Event) -> None:
-        comment = {"owner": event["owner"]}
-        if event.get("text") is not None:
-            comment["text"] = event["text"]
+        comment = {"owner": event["owner"], "text": event["text"]}
         self.object_with_header(event["object"])["comments"][event["comment"]] = comment
 
     on_comment_modify = on_comment_new
@@ -372,3 +280,93 @@ class SimpleClient:
 def make_client(session: Session) -> SimpleClient:
     """The factory: ``eventmirror run --client examples.clients.simple_client:make_client``."""
     return SimpleClient(session)
+
+
+# -- what a well-formed event looks like: a malformed one is skipped, never half applied ------
+
+
+def text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def flag(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def texts(value: Any) -> bool:
+    return isinstance(value, list) and all(map(text, value))
+
+
+def record(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def fields(required: Mapping[str, Check], optional: Mapping[str, Check] | None = None) -> Check:
+    """A check for a JSON object with these fields (optional ones may be absent or null)."""
+
+    def check(value: Any) -> bool:
+        return (
+            isinstance(value, dict)
+            and all(field in value and ok(value[field]) for field, ok in required.items())
+            and all(
+                value.get(field) is None or ok(value[field])
+                for field, ok in (optional or {}).items()
+            )
+        )
+
+    return check
+
+
+def each(check: Check) -> Check:
+    """A check for a JSON object whose every value passes ``check``."""
+    return lambda value: isinstance(value, dict) and all(map(check, value.values()))
+
+
+def level(value: Any) -> bool:
+    return count(value) and value <= 4
+
+
+HEADER: dict[str, Check] = {"object": text, "type": text, "owner": text}
+#: The optional fields of an object event: a description, and who did it.
+DESCRIBED: dict[str, Check] = {"description": text, "user": text}
+TAG = fields(
+    {"tag": text, "owner": text, "label": text, "foreign_use": flag, "policy": each(level)}
+)
+OBJECT_REF = fields(HEADER, {"description": text})
+COMMENT = fields({"comment": text, "owner": text, "text": text, "object": OBJECT_REF})
+#: Each event type this client models, and what it must carry.
+WELL_FORMED: dict[str, Check] = {
+    "tag_new": TAG,
+    "tag_modify": TAG,
+    "tag_delete": fields({"tag": text}),
+    "object_new": fields({**HEADER, "tag": texts}, DESCRIBED),
+    "object_modify": fields(HEADER, DESCRIBED),
+    "object_delete": fields(HEADER, {**DESCRIBED, "purge": flag}),
+    "object_share": fields({**HEADER, "tag": texts}, DESCRIBED),
+    "object_tag": fields(
+        {**HEADER, "tag": texts}, {**DESCRIBED, "tag_add": texts, "tag_delete": texts}
+    ),
+    "object_unshare": fields(HEADER, DESCRIBED),
+    "trash_purge": fields({}),
+    "object_metadata": fields({"object": text}, {"user": text, "update": record, "delete": texts}),
+    "comment_new": COMMENT,
+    "comment_modify": COMMENT,
+    "comment_delete": fields({"comment": text, "owner": text, "object": OBJECT_REF}),
+    "chat_new": fields({"chat": text, "create_time": count}),
+    "chat_message": fields(
+        {
+            "chat": text,
+            "message": each(
+                fields({"user": text, "time": count, "type": text}, {"text": text, "member": text})
+            ),
+        },
+        {"create_time": count, "description": text},
+    ),
+    "chat_user": fields(
+        {"chat": text, "user": each(fields({}, {"typing": count, "message_read": text}))}
+    ),
+}

@@ -143,8 +143,11 @@ def _malform(body: list[Event]) -> None:
     for event in body:
         if event["event"].startswith(MODELLED):
             payload = sorted(set(event) - {"id", "event", "time"})
-            if payload:
+            if payload and event["id"] % 2:
                 event[payload[0]] = 12.5  # no field of these events is a float
+                return
+            if payload:  # missing (or, if it was optional, simply absent)
+                del event[payload[0]]
                 return
 
 

@@ -48,12 +48,12 @@ const fields =
 const each = (check) => (v) => record(v) && Object.values(v).every(check);
 
 const HEADER = { object: text, type: text, owner: text };
-const DESCRIBED = { description: text };
+// The optional fields of an object event: a description, and who did it.
+const DESCRIBED = { description: text, user: text };
 const TAG = fields({ tag: text, owner: text, label: text, foreign_use: flag, policy: each(level) });
-const COMMENT = fields(
-  { comment: text, owner: text, object: fields(HEADER, DESCRIBED) },
-  { text: text },
-);
+const OBJECT_REF = fields(HEADER, { description: text });
+const COMMENT = fields({ comment: text, owner: text, text: text, object: OBJECT_REF });
+const PARTICIPANT = fields({}, { typing: count, message_read: text });
 const MESSAGE = fields({ user: text, time: count, type: text }, { text: text, member: text });
 // Each event type this client models, and what it must carry.
 const WELL_FORMED = new Map([
@@ -64,16 +64,22 @@ const WELL_FORMED = new Map([
   ["object_modify", fields(HEADER, DESCRIBED)],
   ["object_delete", fields(HEADER, { ...DESCRIBED, purge: flag })],
   ["object_share", fields({ ...HEADER, tag: texts }, DESCRIBED)],
-  ["object_tag", fields({ ...HEADER, tag: texts }, { ...DESCRIBED, tag_add: texts, tag_delete: texts })],
+  [
+    "object_tag",
+    fields({ ...HEADER, tag: texts }, { ...DESCRIBED, tag_add: texts, tag_delete: texts }),
+  ],
   ["object_unshare", fields(HEADER, DESCRIBED)],
   ["trash_purge", fields({})],
-  ["object_metadata", fields({ object: text }, { update: record, delete: texts })],
+  ["object_metadata", fields({ object: text }, { user: text, update: record, delete: texts })],
   ["comment_new", COMMENT],
   ["comment_modify", COMMENT],
-  ["comment_delete", COMMENT],
+  ["comment_delete", fields({ comment: text, owner: text, object: OBJECT_REF })],
   ["chat_new", fields({ chat: text, create_time: count })],
-  ["chat_message", fields({ chat: text, message: each(MESSAGE) }, { create_time: count, description: text })],
-  ["chat_user", fields({ chat: text, user: each(fields({}, { typing: count, message_read: text })) })],
+  [
+    "chat_message",
+    fields({ chat: text, message: each(MESSAGE) }, { create_time: count, description: text }),
+  ],
+  ["chat_user", fields({ chat: text, user: each(PARTICIPANT) })],
 ]);
 
 export class SimpleClient {
@@ -87,8 +93,10 @@ export class SimpleClient {
     this.resetCount = 0;
     this.resync = false;
     this.tags = new Map();
-    this.objects = new Map(); // values: {type?, owner?, description?, tag?, trashed, comments: Map, metadata: Map}
-    this.chats = new Map(); // values: {create_time?, description?, member: Set, message: Map, user: Map}
+    // {type?, owner?, description?, tag?, trashed, comments: Map, metadata: Map} by UUID
+    this.objects = new Map();
+    // {create_time?, description?, member: Set, message: Map, user: Map} by UUID
+    this.chats = new Map();
   }
 
   // -- the client protocol ----------------------------------------------------------------
@@ -242,8 +250,7 @@ export class SimpleClient {
   // -- comments ---------------------------------------------------------------------------
 
   commentNew(event) {
-    const comment = { owner: event.owner };
-    if (present(event.text)) comment.text = event.text;
+    const comment = { owner: event.owner, text: event.text };
     this.objectWithHeader(event.object).comments.set(event.comment, comment);
   }
 
@@ -309,7 +316,9 @@ export class SimpleClient {
     const users = new Map();
     for (const [user, participant] of chat.user) {
       const shown = { ...participant };
-      if (present(shown.typing) && this.now !== null && this.now >= shown.typing) delete shown.typing;
+      if (present(shown.typing) && this.now !== null && this.now >= shown.typing) {
+        delete shown.typing;
+      }
       if (Object.keys(shown).length) users.set(user, shown);
     }
     return {
@@ -388,4 +397,5 @@ function main() {
 }
 
 // Run as a program (not imported, e.g. by a test of the class): serve the protocol.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) main();
+const script = process.argv[1];
+if (script && import.meta.url === pathToFileURL(realpathSync(script)).href) main();
