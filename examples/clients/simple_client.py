@@ -9,11 +9,14 @@ event type, nothing from eventmirror. It shows what a real client needs beyond t
   accepted and noted; a real client would re-fetch its state then (``resync``), this one
   only says so, as the mirror does;
 - **unknown event types and fields** are ignored: each handler reads the fields it knows;
+- **malformed events** (a field missing or of the wrong type, see :data:`WELL_FORMED`) are
+  skipped whole, never half applied; their id still counts, so they leave no gap;
 - **timers**: a participant's ``typing`` is kept as the absolute expiry time, and is over once
   the clock (the latest event time, or a later ``advance``) reaches it.
 
 ``state()`` reports exactly the sections and fields it models, in the mirror's JSON form
-(docs/mirror.md): ``stream`` (the counters below), ``tags``, ``objects`` and ``chats``. Run it
+(docs/mirror.md): ``stream`` (``last_id``, ``duplicates``, ``gaps``, ``missing``,
+``reset_count``, ``resync``), ``tags``, ``objects`` and ``chats``. Run it
 against the bundled scenarios with
 ``eventmirror run --client examples.clients.simple_client:make_client``.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 Event = dict[str, Any]
 Check = Callable[[Any], bool]
@@ -104,7 +107,7 @@ class SimpleClient:
 
     def accept(self, event_id: object) -> bool:
         """Whether the event with this id is new; notes duplicates, gaps and resets."""
-        if not isinstance(event_id, int):
+        if not count(event_id):
             return False  # no readable id: nothing to place it by
         last = self.last_id
         if last is not None and event_id != last + 1:
@@ -293,7 +296,7 @@ def flag(value: Any) -> bool:
     return isinstance(value, bool)
 
 
-def count(value: Any) -> bool:
+def count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

@@ -143,7 +143,7 @@ export class SimpleClient {
   }
 
   accept(id) {
-    if (!Number.isInteger(id)) return false; // no readable id: nothing to place it by
+    if (!count(id)) return false; // no readable id: nothing to place it by
     const last = this.lastId;
     if (last !== null && id !== last + 1) {
       if (id === 0 && last > 0) {
