@@ -25,6 +25,7 @@ const MESSAGE_FIELDS = ["user", "time", "type", "text", "member"];
 // Keyed collections are Maps: a key from the wire ("__proto__") is only ever a key.
 const toObject = (map, convert = (v) => v) =>
   Object.fromEntries([...map].map(([key, value]) => [key, convert(value)]));
+// Sets are reported sorted (UTF-16 order: the mirror's code point order for the ASCII UUIDs).
 const sorted = (values) => [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const present = (value) => value !== undefined && value !== null;
 const entries = (object) => (object && typeof object === "object" ? Object.entries(object) : []);
