@@ -8,16 +8,21 @@ state is compared with the mirror folded from what the client received, by
 
 from __future__ import annotations
 
+import ast
 import json
 import random
 import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import reducers
+from examples.clients import buggy_clients, simple_client
 from examples.clients.buggy_clients import BUGS
 from examples.clients.simple_client import SimpleClient, make_client
 from scenarios.client import ClientSession, load_factory
@@ -112,6 +117,24 @@ def test_the_staged_streams_hold_every_fault() -> None:
             seen["malformed"] += health.rejected
     assert all(seen[fault] > 0 for fault in seen), seen
     assert len(seen) == 8, seen
+
+
+@pytest.mark.parametrize("module", [simple_client, buggy_clients])
+def test_the_example_clients_stand_alone(module: ModuleType) -> None:
+    """A client author copies them: they import the standard library and each other only."""
+    assert module.__file__ is not None
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {
+        alias.name.partition(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        (node.module or "").partition(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and not node.level
+    }
+    assert imported <= sys.stdlib_module_names | {"__future__"}, imported
 
 
 def test_the_factories_load_by_name() -> None:
