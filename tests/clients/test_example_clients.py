@@ -34,7 +34,9 @@ from .node import JS_CLIENT, NODE, js_client
 #: rarest, another owner's trashed object in my view when I purge my trash, first on day 14).
 BUG_SEEDS = range(16)
 
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed (CI installs it)")
+needs_node = pytest.mark.skipif(
+    NODE is None, reason="node is not on PATH: the JavaScript example client needs it"
+)
 
 
 def short_day(seed: int) -> staging.Day:
