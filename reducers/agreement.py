@@ -38,7 +38,7 @@ STREAM: Final = "stream"
 DisagreementKind = Literal["missing", "extra", "differs", "unknown section", "not an object"]
 
 
-class Disagreement(msgspec.Struct, frozen=True, omit_defaults=True):
+class Disagreement(msgspec.Struct, frozen=True):
     """One place where a client's state and the oracle's differ.
 
     ``path`` is a JSON Pointer (RFC 6901) into the JSON form. ``expected`` is the oracle's

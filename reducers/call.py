@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventmirror.events import CallDtmf, CallUpdate
+from eventmirror.rules import CALL_CLEARED_BY_EMPTY, call_field_after
 
 from ._slice import Slice
 from ._state import Changes, Entity, Sparse, replace
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .mirror import Mirror
 
 #: Parameters whose empty string means "no longer set" (GET /api/call leaves them out).
-CLEARED_BY_EMPTY = ("current_control", "bridge")
+CLEARED_BY_EMPTY = CALL_CLEARED_BY_EMPTY
 
 
 class Dtmf(Entity, frozen=True, gc=False, array_like=True):
@@ -51,18 +52,12 @@ def call_update(mirror: Mirror, event: CallUpdate) -> Changes:
         new = Call(
             old.status if fields.status is None else fields.status,
             old.answer_time if fields.answer_time is None else fields.answer_time,
-            _cleared(old.current_control, fields.current_control),
-            _cleared(old.bridge, fields.bridge),
+            call_field_after(old.current_control, fields.current_control),
+            call_field_after(old.bridge, fields.bridge),
             old.dtmf,
         )
         calls = calls.set(uuid, new)
     return {"calls": calls}
-
-
-def _cleared(old: str | None, new: str | None) -> str | None:
-    if new is None:
-        return old
-    return new or None
 
 
 @SLICE.reducer(CallDtmf)

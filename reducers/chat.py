@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from eventmirror.events import ChatMessage, ChatMessageEvent, ChatNew, ChatUser
+from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry, is_active
 
 from ._slice import Slice, ordered, present_fields
 from ._state import EMPTY, Changes, Entity, Map, Sparse, replace, without
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .mirror import Mirror
 
 #: The timed states of a chat participant (``chat_user``), by wire name.
-TIMED_STATES = ("typing",)
+TIMED_STATES = CHAT_TIMED_STATES
 
 
 #: A chat message (the event's own structure); ``member`` is the added user for ``add``.
@@ -131,8 +132,8 @@ def chat_user(mirror: Mirror, event: ChatUser) -> Changes:
             old = participant.typing
             if old is not None:
                 remove.append(SLICE.timer(old, event.chat, user, "typing"))
-            expiry = event.time + state.typing
-            if state.typing > 0 and expiry > now:
+            expiry = chat_state_expiry(event.time, state.typing)
+            if expiry is not None and is_active(expiry, now):
                 add.append(SLICE.timer(expiry, event.chat, user, "typing"))
                 participant = replace(participant, typing=expiry)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop, DialplanModify
+from eventmirror.rules import callreverse_key
 
 from . import user
 from ._slice import Slice
@@ -23,11 +24,6 @@ class CallReverse(Entity, frozen=True, gc=False):
 
 
 SLICE = Slice("callreverse", CallReverse)
-
-
-def callreverse_key(phone_from: str, phone_to: str) -> str:
-    """Call-reverse pairs are keyed ``"from -> to"``."""
-    return f"{phone_from} -> {phone_to}"
 
 
 @user.STALE.reducer(DialplanModify)

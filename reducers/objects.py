@@ -22,6 +22,7 @@ from eventmirror.events import (
     ObjectUnshare,
 )
 from eventmirror.events.objects import ObjectEvent
+from eventmirror.rules import tag_change_disagreement
 
 from ._draft import Draft, MapsDraft, PartsDrafting
 from ._registry import Inconsistent
@@ -276,17 +277,10 @@ def object_share(mirror: Mirror, event: ObjectShare) -> Changes:
 def object_tag(mirror: Mirror, event: ObjectTag) -> Changes:
     obj = replace(_header(mirror.objects, event), tag=tuple(event.tag))
     changes = {"objects": put(mirror.objects, event.object, obj)}
-    now_attached = set(event.tag)
-    added_missing = sorted(set(event.tag_add or ()) - now_attached)
-    deleted_present = sorted(set(event.tag_delete or ()) & now_attached)
-    if added_missing or deleted_present:
-        detail = []
-        if added_missing:
-            detail.append(f"tag_add {added_missing} not in tag")
-        if deleted_present:
-            detail.append(f"tag_delete {deleted_present} still in tag")
+    disagreement = tag_change_disagreement(event.tag, event.tag_add, event.tag_delete)
+    if disagreement is not None:
         problem = Problem(
-            path="tag", expected="tag_add/tag_delete agreeing with tag (" + "; ".join(detail) + ")"
+            path="tag", expected=f"tag_add/tag_delete agreeing with tag ({disagreement})"
         )
         raise Inconsistent(problem, applied=changes)
     return changes

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
+from eventmirror.rules import is_active
+from eventmirror.rules import sip_account_key as account_key
 
 from ._slice import Slice
 from ._state import EMPTY, Changes, Entity, Map, replace, without
@@ -35,10 +37,6 @@ class SipAccount(Entity, frozen=True, gc=False):
 
 
 SLICE = Slice("sip", SipAccount)
-
-
-def account_key(user: str, domain: str) -> str:
-    return f"{user}@{domain}"
 
 
 def _timer(key: str, contact: str, expire: int) -> TimerEntry:
@@ -86,7 +84,7 @@ def sip_register(mirror: Mirror, event: SipRegister) -> Changes:
     old = account.registrations.get(event.contact)
     remove = [_timer(key, event.contact, old.expire)] if old is not None else []
     now = max(event.time, mirror.now or 0)
-    if event.expire <= now:
+    if not is_active(event.expire, now):
         # Already expired when it arrived: never active.
         registrations = without(account.registrations, event.contact)
         add = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventmirror.events import TagDelete, TagModify, TagNew
+from eventmirror.rules import access_removed, granted
 
 from . import objects
 from ._slice import Slice
@@ -32,8 +33,7 @@ SLICE = Slice("tags", Tag)
 
 
 def _tag(event: TagNew | TagModify) -> Tag:
-    policy = {user: level for user, level in event.policy.items() if level}
-    return Tag(event.owner, event.label, event.foreign_use, policy)
+    return Tag(event.owner, event.label, event.foreign_use, granted(event.policy))
 
 
 @SLICE.reducer(TagNew)
@@ -43,7 +43,7 @@ def tag_new(mirror: Mirror, event: TagNew) -> Changes:
 
 @SLICE.reducer(TagModify)
 def tag_modify(mirror: Mirror, event: TagModify) -> Changes:
-    if mirror.me is not None and event.policy.get(mirror.me) == 0:
+    if mirror.me is not None and access_removed(event.policy, mirror.me):
         return {"tags": without(mirror.tags, event.tag)}
     return {"tags": mirror.tags.set(event.tag, _tag(event))}
 

@@ -11,6 +11,7 @@ from eventmirror.events import (
     TrashPurge,
     UserModify,
 )
+from eventmirror.rules import invitation_key
 
 from . import objects as objects_module
 from ._slice import Slice
@@ -37,11 +38,6 @@ class Invitation(Entity, frozen=True, gc=False):
 
 STALE = Slice("stale", Stale)
 INVITATIONS = Slice("invitations", Invitation)
-
-
-def invitation_key(owner: str, user: str) -> str:
-    """Invitations have no UUID: they are keyed ``"owner -> user"``."""
-    return f"{owner} -> {user}"
 
 
 def mark_stale(mirror: Mirror, resource: str, event_id: int, time: int) -> Changes:

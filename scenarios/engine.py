@@ -109,7 +109,10 @@ class Run:
 
     def open(self, name: str, user: str) -> None:
         session = self.world.open_session(user)
-        self.clients[name] = Client(name, session, self.world.view(session.id))
+        # The client's initial fetch: what the session can see now, as a loaded mirror.
+        stream = {"me": session.user, "now": self.world.now}
+        seed = reducers.from_json({"stream": stream, **self.world.view(session)})
+        self.clients[name] = Client(name, session, seed)
 
     def run(self) -> Outcome:
         steps_run = 0

@@ -12,8 +12,9 @@ Commands are grouped by domain, with the same names as in ``reducers`` (``world.
 ``world.objects``, ...); each takes the acting user first (``actor``), then the entity, then
 its arguments, and declares itself with ``@command`` (``simulator.commands``, which lists them
 all). An invalid command raises :class:`SimulatorError`, naming what it is about, and changes
-nothing. ``world.view(session_id)`` is the simulator's picture of what that session can see;
-folding the session's events gives the same state (docs/simulator.md).
+nothing. ``world.view(session)`` is what that session can see, built from the server's own
+state as the mirror's JSON form (plain data); folding the session's events gives the same form
+(docs/simulator.md).
 """
 
 from ._core import Domain, Session, SimulatorError

@@ -57,6 +57,8 @@ class Domain:
     """Base of a domain's server side: its state, its commands, its part of a view."""
 
     name: ClassVar[str]
+    #: The sections of the mirror's JSON form this domain fills in a view, in the form's order.
+    sections: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -66,5 +68,6 @@ class Domain:
         user = self.world.user_id(who)
         return self.world.names.get(user, user)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        """Put this domain's slices, as told to ``session``, into ``mirror`` (Mirror fields)."""
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        """Fill this domain's :attr:`sections` of the JSON form (plain data), as the server's
+        state was told to ``session``: absent optional fields are left out."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from eventmirror.events import AnnouncementConvert
-from reducers import announcement as mirror_announcement
-from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -15,6 +13,7 @@ from .fax import object_of_type, require_writer
 
 class Announcement(Domain):
     name = "announcement"
+    sections = ("announcements",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -44,10 +43,10 @@ class Announcement(Domain):
     def forget_object(self, uuid: str) -> None:
         self.conversions.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_announcement.Announcement] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, (success, change) in self.conversions.items():
             since = self.world.objects.since(session.user, uuid)
             if since is not None and change > since:
-                told[uuid] = mirror_announcement.Announcement(converted=success)
-        mirror["announcements"] = Map(told)
+                told[uuid] = {"converted": success}
+        sections["announcements"] = told

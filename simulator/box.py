@@ -11,8 +11,6 @@ from typing import Any
 import attrs
 
 from eventmirror.events import BoxOffline, BoxOnline
-from reducers import box as mirror_box
-from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -45,6 +43,7 @@ class ServerBox:
 
 class Box(Domain):
     name = "box"
+    sections = ("boxes",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -116,18 +115,16 @@ class Box(Domain):
     def forget_object(self, uuid: str) -> None:
         self.boxes.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_box.Box] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, box in self.boxes.items():
             since = self.world.objects.since(session.user, uuid)
             if since is None or box.changed <= since:
                 continue
-            device = box.device if box.device is not None and box.device_changed > since else None
-            told[uuid] = mirror_box.Box(
-                box.owner,
-                box.description,
-                box.online,
-                box.time,
-                **(attrs.asdict(device) if device is not None else {}),
-            )
-        mirror["boxes"] = Map(told)
+            entry: dict[str, Any] = {"owner": box.owner, "online": box.online, "changed": box.time}
+            if box.description is not None:
+                entry["description"] = box.description
+            if box.device is not None and box.device_changed > since:
+                entry.update(attrs.asdict(box.device))
+            told[uuid] = entry
+        sections["boxes"] = told

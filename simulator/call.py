@@ -10,8 +10,7 @@ import attrs
 
 from eventmirror.events import CallDtmf, CallUpdate
 from eventmirror.events.call import CallFields
-from reducers import call as mirror_call
-from reducers._state import EMPTY, Map, replace
+from eventmirror.rules import CALL_CLEARED_BY_EMPTY, call_value
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -23,13 +22,15 @@ DTMF_DIGITS = frozenset("0123456789*#ABCD")
 class ServerCall:
     #: field -> (value as last sent, its change); "" for a cleared text field.
     fields: dict[str, tuple[Any, int]] = attrs.Factory(dict)
-    dtmf: list[tuple[mirror_call.Dtmf, int]] = attrs.Factory(list)
+    #: (digit, duration, time) and the change that detected it.
+    dtmf: list[tuple[tuple[str, int, int], int]] = attrs.Factory(list)
     #: The change of the last event about the call.
     touched: int = 0
 
 
 class Call(Domain):
     name = "call"
+    sections = ("calls",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -60,22 +61,22 @@ class Call(Domain):
             if name == "answer_time":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise SimulatorError(f"answer_time is seconds since the epoch, got {value!r}")
-            elif name in ("status", *mirror_call.CLEARED_BY_EMPTY):
+            elif name in ("status", *CALL_CLEARED_BY_EMPTY):
                 if not isinstance(value, str) or (name == "status" and not value):
                     raise SimulatorError(f"{name} must be a text, got {value!r}")
             else:
                 raise SimulatorError(f"a call has no parameter {name!r}")
         state = self.calls.get(user_id, {}).get(call)
         old = {n: v for n, (v, _) in state.fields.items()} if state else {}
-        changed = {n: v for n, v in fields.items() if _cleared(old.get(n)) != _cleared(v)}
+        changed = {n: v for n, v in fields.items() if _value(old.get(n)) != _value(v)}
         if not changed:
             raise SimulatorError(f"that update of call {call!r} would change nothing")
         recipients = self._recipients(user_id)
         # A clear of a field no recipient knew, on a call they know, changes no mirror.
         if recipients and state is not None:
-            after = {n: _cleared(v) for n, v in changed.items()}
+            after = {n: _value(v) for n, v in changed.items()}
             told = [self._told(s, state) for s in recipients]
-            if all(t is not None and replace(t, **after) == t for t in told):
+            if all(t is not None and all(t.get(n) == v for n, v in after.items()) for t in told):
                 raise SimulatorError(f"that update of call {call!r} would change no mirror")
         change = self.world.tick()
         state = self.calls.setdefault(user_id, {}).setdefault(call, ServerCall())
@@ -96,28 +97,32 @@ class Call(Domain):
         if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
             raise SimulatorError(f"a duration is >= 0, got {duration!r}")
         change = self.world.tick()
-        state.dtmf.append((mirror_call.Dtmf(digit, duration, self.world.now), change))
+        state.dtmf.append(((digit, duration, self.world.now), change))
         state.touched = change
         self.world.send(
             CallDtmf, self._recipients(user_id), call=call, digit=digit, duration=duration
         )
 
-    def _told(self, session: Session, state: ServerCall) -> mirror_call.Call | None:
+    def _told(self, session: Session, state: ServerCall) -> dict[str, Any] | None:
+        """The call as the session was told it (its JSON form: cleared parameters left out,
+        the digits always written), or None if it was told nothing about it."""
         after = self.enabled.get(session.id)
         if after is None or state.touched <= after:
             return None
-        fields = {n: _cleared(v) for n, (v, c) in state.fields.items() if c > after}
-        dtmf = tuple(d for d, c in state.dtmf if c > after)
-        return mirror_call.Call(**fields, dtmf=dtmf)
+        told = {n: _value(v) for n, (v, c) in state.fields.items() if c > after}
+        known: dict[str, Any] = {n: v for n, v in told.items() if v is not None}
+        known["dtmf"] = [list(d) for d, c in state.dtmf if c > after]
+        return known
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_call.Call] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, state in self.calls.get(session.user, {}).items():
             call = self._told(session, state)
             if call is not None:
                 told[uuid] = call
-        mirror["calls"] = Map(told) if told else EMPTY
+        sections["calls"] = told
 
 
-def _cleared(value: Any) -> Any:
-    return None if value == "" else value
+def _value(sent: Any) -> Any:
+    """A parameter as sent, as the call holds it (None: cleared or never set)."""
+    return None if sent is None else call_value(sent)

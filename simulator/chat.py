@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import msgspec
 
 from eventmirror.events import ChatMessage, ChatMessageEvent, ChatNew, ChatUser, ChatUserState
-from reducers import chat as mirror_chat
-from reducers._state import Map
+from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry
 
 from ._core import Domain, Session, SimulatorError, entity
 from .clock import Timer
@@ -53,6 +53,7 @@ class ServerChat:
 
 class Chat(Domain):
     name = "chat"
+    sections = ("chats",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -172,11 +173,11 @@ class Chat(Domain):
     def set_state(self, who: str, uuid: str, state: str, seconds: int) -> None:
         """A member's timed ``state`` lasts ``seconds`` from now (0 ends it now)."""
         user, room = self._member(who, uuid)
-        if state not in mirror_chat.TIMED_STATES:
+        if state not in CHAT_TIMED_STATES:
             raise SimulatorError(f"no timed chat state {state!r}")
         if seconds < 0:
             raise SimulatorError(f"a state lasts 0 or more seconds, got {seconds}")
-        expiry = self.world.now + seconds if seconds > 0 else None
+        expiry = chat_state_expiry(self.world.now, seconds)
         members = self._members(room)
         if all(self._known_expiry(room, m, user, state) == expiry for m in members):
             raise SimulatorError(
@@ -234,36 +235,33 @@ class Chat(Domain):
 
     # -- the view -----------------------------------------------------------------------
 
-    def told(self, chat: ServerChat, member: str) -> mirror_chat.Chat:
-        """The chat as ``member``'s mirror shows it now."""
+    def told(self, chat: ServerChat, member: str) -> dict[str, Any]:
+        """The chat as ``member``'s mirror shows it now (its JSON form)."""
         joined = chat.joined[member]
-        participants: dict[str, mirror_chat.Participant] = {}
+        participants: dict[str, dict[str, Any]] = {}
         users = {user for user, _ in chat.states} | set(chat.read)
         for user in sorted(users):
-            expiries = {
-                state: self._known_expiry(chat, member, user, state)
-                for state in mirror_chat.TIMED_STATES
+            known: dict[str, Any] = {
+                state: self._known_expiry(chat, member, user, state) for state in CHAT_TIMED_STATES
             }
-            participant = mirror_chat.Participant(
-                message_read=self._known_read(chat, member, user), **expiries
-            )
-            if not participant.empty:
+            known["message_read"] = self._known_read(chat, member, user)
+            participant = {name: value for name, value in known.items() if value is not None}
+            if participant:
                 participants[user] = participant
-        return mirror_chat.Chat(
-            create_time=chat.create_time,
-            description=chat.told_description[member],
-            member=frozenset(m for m, since in chat.joined.items() if since >= joined),
-            message=Map({u: m for u, (m, changed) in chat.messages.items() if changed >= joined}),
-            user=Map(participants),
+        told: dict[str, Any] = {"create_time": chat.create_time}
+        description = chat.told_description[member]
+        if description is not None:
+            told["description"] = description
+        told["member"] = sorted(m for m, since in chat.joined.items() if since >= joined)
+        told["message"] = msgspec.to_builtins(
+            {u: m for u, (m, changed) in chat.messages.items() if changed >= joined}
         )
+        told["user"] = participants
+        return told
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        chats = Map(
-            {
-                uuid: self.told(chat, session.user)
-                for uuid, chat in self.chats.items()
-                if session.user in chat.joined
-            }
-        )
-        mirror["chats"] = chats
-        # A view seeds a new session's mirror, whose typing states must still run out.
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        sections["chats"] = {
+            uuid: self.told(chat, session.user)
+            for uuid, chat in self.chats.items()
+            if session.user in chat.joined
+        }

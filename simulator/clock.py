@@ -17,6 +17,8 @@ from collections.abc import Callable
 import attrs
 from sortedcontainers import SortedKeyList
 
+from eventmirror.rules import is_active
+
 from ._core import SimulatorError
 
 
@@ -80,7 +82,8 @@ class Clock:
         if seconds < 0:
             raise SimulatorError(f"the clock only moves forward, got {seconds} seconds")
         until = self.now + seconds
-        while self._queue and _order(self._queue[0])[0] <= until:
+        # What falls due by ``until``: an expiry ends a timed state exactly when the mirror's does.
+        while self._queue and not is_active(_order(self._queue[0])[0], until):
             timer = self._queue.pop(0)
             assert timer.due is not None
             self.now = timer.due

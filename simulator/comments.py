@@ -8,8 +8,6 @@ from typing import Any
 import attrs
 
 from eventmirror.events import CommentDelete, CommentModify, CommentNew
-from reducers import objects as mirror_objects
-from reducers._state import Map
 
 from ._core import Domain, SimulatorError, entity
 from ._object_index import SetIndex
@@ -116,12 +114,11 @@ class Comments(Domain):
         for uuid in self._on_object.pop(obj):
             del self.comments[uuid]
 
-    def told(self, obj: str, since: int) -> Map[str, mirror_objects.Comment]:
-        """The object's comments a user who sees it from change ``since`` was told about."""
-        return Map(
-            {
-                uuid: mirror_objects.Comment(c.owner, c.text)
-                for uuid, c in ((u, self.comments[u]) for u in self._on_object.get(obj))
-                if c.changed > since
-            }
-        )
+    def told(self, obj: str, since: int) -> dict[str, dict[str, str]]:
+        """The object's comments a user who sees it from change ``since`` was told about (their
+        JSON form)."""
+        return {
+            uuid: {"owner": c.owner, "text": c.text}
+            for uuid, c in ((u, self.comments[u]) for u in self._on_object.get(obj))
+            if c.changed > since
+        }

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import msgspec
 
 from eventmirror.events import (
     ConferenceJoin,
@@ -26,8 +27,6 @@ from eventmirror.events import (
     ConferenceUpdate,
 )
 from eventmirror.events.conference import ConferenceMember
-from reducers import conference as mirror_conference
-from reducers._state import EMPTY, Map, replace
 
 from ._core import Domain, Session, SimulatorError
 from ._object_index import SetIndex
@@ -163,6 +162,7 @@ class ServerConference:
 class Conference(DetailedStream):
     name = "conference"
     object_type = "conference"
+    sections = ("conferences",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -253,7 +253,7 @@ class Conference(DetailedStream):
                 "would change nothing"
             )
         self.world.tick()
-        state.members[member] = replace(old, **changed)
+        state.members[member] = msgspec.structs.replace(old, **changed)
         self.world.send(
             ConferenceUpdate,
             self.subscribers(conference),
@@ -321,8 +321,8 @@ class Conference(DetailedStream):
         super().forget_object(uuid)
         self.conferences.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_conference.Conference] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, state in self.conferences.items():
             since = self.world.objects.since(session.user, uuid)
             if since is None:
@@ -331,16 +331,12 @@ class Conference(DetailedStream):
             knows_header = state.told_change > since
             if not (subscribed or knows_header):
                 continue
-            conference = (
-                mirror_conference.Conference(
-                    state.told_owner, state.told_description, live=state.live
-                )
-                if knows_header
-                else mirror_conference.Conference()
-            )
+            conference: dict[str, Any] = {"live": False, "member": {}}
+            if knows_header:
+                conference.update(owner=state.told_owner, live=state.live)
+                if state.told_description is not None:
+                    conference["description"] = state.told_description
             if subscribed:
-                conference = mirror_conference.Conference(
-                    conference.owner, conference.description, conference.live, Map(state.members)
-                )
+                conference["member"] = msgspec.to_builtins(state.members)
             told[uuid] = conference
-        mirror["conferences"] = Map(told) if told else EMPTY
+        sections["conferences"] = told

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventmirror.events import DialplanCallreverseStart, DialplanCallreverseStop, DialplanModify
-from reducers import dialplan as mirror_dialplan
-from reducers._state import Map
+from eventmirror.rules import callreverse_key
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -14,6 +13,7 @@ from .commands import command
 
 class Dialplan(Domain):
     name = "dialplan"
+    sections = ("callreverse",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -49,13 +49,13 @@ class Dialplan(Domain):
             DialplanCallreverseStop, [key[0]], phone_from=phone_from, phone_to=phone_to
         )
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        mirror["callreverse"] = Map(
-            {
-                mirror_dialplan.callreverse_key(phone_from, phone_to): (
-                    mirror_dialplan.CallReverse(phone_from, phone_to, start)
-                )
-                for (user, phone_from, phone_to), start in self.callreverse.items()
-                if user == session.user
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        sections["callreverse"] = {
+            callreverse_key(phone_from, phone_to): {
+                "phone_from": phone_from,
+                "phone_to": phone_to,
+                "start_time": start,
             }
-        )
+            for (user, phone_from, phone_to), start in self.callreverse.items()
+            if user == session.user
+        }

@@ -7,10 +7,10 @@
 
 :func:`run_day` opens every session before the first change (a session opened later would
 need the view of that moment as its starting mirror, docs/simulator.md), so each session's
-stream folded from an empty mirror gives ``world.view(session)``. :func:`commands` draws the
-commands; they are picked to be mostly valid for the world as it is when each is drawn, and
-one that turns out invalid raises :class:`SimulatorError` and changes nothing. Only the
-``random.Random`` given is used: the same seed gives byte-identical streams.
+stream folded from an empty mirror gives ``world.view(session)`` as its JSON form.
+:func:`commands` draws the commands; they are picked to be mostly valid for the world as it is
+when each is drawn, and one that turns out invalid raises :class:`SimulatorError` and changes
+nothing. Only the ``random.Random`` given is used: the same seed gives byte-identical streams.
 """
 
 from __future__ import annotations

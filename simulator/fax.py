@@ -16,12 +16,10 @@ import msgspec
 
 from eventmirror.events import FaxConvert, FaxReportEvent
 from eventmirror.events.fax import FaxReport
-from reducers import fax as mirror_fax
-from reducers._state import Map
+from eventmirror.rules import can_write
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
-from .tags import WRITE
 
 if TYPE_CHECKING:
     from .objects import ServerObject
@@ -39,7 +37,9 @@ def object_of_type(world: World, uuid: str, type: str) -> ServerObject:
 def require_writer(world: World, actor: str, obj: ServerObject) -> str:
     """``actor``'s UUID, if she may change ``obj`` (its owner or a tag grants write access)."""
     actor_id = world.user_id(actor)
-    if actor_id != obj.owner and all(world.tags.level(t, actor_id) < WRITE for t in obj.tags):
+    if actor_id != obj.owner and not any(
+        can_write(world.tags.level(t, actor_id)) for t in obj.tags
+    ):
         raise SimulatorError(
             f"{world.names[actor_id]} may not change {world.objects.describe(obj.uuid)}"
         )
@@ -48,6 +48,7 @@ def require_writer(world: World, actor: str, obj: ServerObject) -> str:
 
 class Fax(Domain):
     name = "fax"
+    sections = ("faxes",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -103,20 +104,22 @@ class Fax(Domain):
         self.conversions.pop(uuid, None)
         self.reports.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        faxes: dict[str, mirror_fax.Fax] = {}
-        for uuid in self.conversions.keys() | self.reports.keys():
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        faxes: dict[str, Any] = {}
+        for uuid in dict.fromkeys([*self.conversions, *self.reports]):
             since = self.world.objects.since(session.user, uuid)
             if since is None:
                 continue
             conversion = self.conversions.get(uuid)
             told = {r: v for r, (v, c) in self.reports.get(uuid, {}).items() if c > since}
-            converted = conversion is not None and conversion[1] > since
-            if not converted and not told:
+            fax: dict[str, Any] = {}
+            if conversion is not None and conversion[1] > since:
+                page_count = conversion[0]
+                fax["converted"] = page_count is not None
+                if page_count is not None:
+                    fax["page_count"] = page_count
+            elif not told:
                 continue
-            faxes[uuid] = mirror_fax.Fax(
-                converted=conversion[0] is not None if converted and conversion else None,
-                page_count=conversion[0] if converted and conversion else None,
-                report=Map(told),
-            )
-        mirror["faxes"] = Map(faxes)
+            fax["report"] = msgspec.to_builtins(told)
+            faxes[uuid] = fax
+        sections["faxes"] = faxes

@@ -14,8 +14,6 @@ from typing import Any
 import attrs
 
 from eventmirror.events import FileDelete, FileModify, FileNew
-from reducers import files as mirror_files
-from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError, entity
 from .commands import command
@@ -48,6 +46,7 @@ class ServerVolume:
 
 class Files(Domain):
     name = "files"
+    sections = ("volumes",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -239,13 +238,13 @@ class Files(Domain):
 
     # -- views ---------------------------------------------------------------------------
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_files.Volume] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, server in self.volumes.items():
             since = self.world.objects.since(session.user, uuid)
             if since is None or server.changed <= since:
                 continue
-            files: dict[str, mirror_files.FileNode] = {}
+            files: dict[str, dict[str, Any]] = {}
             for node, facts in server.nodes.items():
                 _tell(files, node, facts, since)
             for deletion in server.deletions:
@@ -254,15 +253,16 @@ class Files(Domain):
                 for node, facts in deletion.nodes.items():
                     if not _told_inside(deletion, node, since):
                         _tell(files, node, facts, since)
-            told[uuid] = mirror_files.with_children(Map(files))
-        mirror["volumes"] = Map(told)
+            told[uuid] = {"files": files}
+        sections["volumes"] = told
 
 
-def _tell(files: dict[str, mirror_files.FileNode], node: str, facts: Facts, since: int) -> None:
-    """Add the node as told to a user who sees the volume from ``since``, if she was told."""
+def _tell(files: dict[str, dict[str, Any]], node: str, facts: Facts, since: int) -> None:
+    """Add the node as told to a user who sees the volume from ``since``, if she was told (a
+    parent never told, or at the root, is left out)."""
     known = {key: value for key, (value, change) in facts.items() if change > since}
     if "type" in known:
-        files[node] = mirror_files.FileNode(**known)
+        files[node] = {key: value for key, value in known.items() if value is not None}
 
 
 def _told_inside(deletion: Deletion, node: str, since: int) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from copy import deepcopy
 from typing import Any
 
 from eventmirror.events import ObjectMetadata, UserMetadata
-from reducers._state import Map
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -14,6 +14,7 @@ from .commands import command
 
 class Metadata(Domain):
     name = "metadata"
+    sections = ("user_metadata",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -74,14 +75,17 @@ class Metadata(Domain):
     def forget_object(self, obj: str) -> None:
         self.objects.pop(obj, None)
 
-    def told(self, obj: str, since: int) -> Map[str, Any]:
-        """The object's metadata a user who sees it from change ``since`` was told about."""
-        return Map(
-            {k: v for k, (v, changed) in self.objects.get(obj, {}).items() if changed > since}
-        )
+    def told(self, obj: str, since: int) -> dict[str, Any]:
+        """The object's metadata a user who sees it from change ``since`` was told about (a
+        copy: the view is the caller's to change)."""
+        return {
+            k: deepcopy(v)
+            for k, (v, changed) in self.objects.get(obj, {}).items()
+            if changed > since
+        }
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        mirror["user_metadata"] = Map(self.users.get(session.user, {}))
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        sections["user_metadata"] = deepcopy(self.users.get(session.user, {}))
 
 
 def _effective(

@@ -27,12 +27,11 @@ from eventmirror.events import (
     ObjectUnshare,
     TrashPurge,
 )
-from reducers import objects as mirror_objects
+from eventmirror.rules import can_read, can_write, tag_change
 
 from ._core import Domain, Session, SimulatorError, entity
 from ._object_index import SetIndex
 from .commands import command
-from .tags import READ, WRITE
 
 
 @attrs.define
@@ -52,6 +51,7 @@ class ServerObject:
 
 class Objects(Domain):
     name = "objects"
+    sections = ("objects",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -117,7 +117,7 @@ class Objects(Domain):
 
     def _require_writer(self, actor: str, obj: ServerObject) -> None:
         tags = self.world.tags
-        if actor != obj.owner and all(tags.level(t, actor) < WRITE for t in obj.tags):
+        if actor != obj.owner and not any(can_write(tags.level(t, actor)) for t in obj.tags):
             raise SimulatorError(
                 f"{self.user_name(actor)} may not change {self.describe(obj.uuid)}"
             )
@@ -188,7 +188,7 @@ class Objects(Domain):
         owner_id = self.world.user_id(actor)
         tag_list = list(dict.fromkeys(tags))
         for tag in tag_list:
-            if self.world.tags.level(tag, owner_id) < READ:
+            if not can_read(self.world.tags.level(tag, owner_id)):
                 raise SimulatorError(
                     f"{self.user_name(actor)} has no access to {self.world.tags.describe(tag)}"
                 )
@@ -281,11 +281,11 @@ class Objects(Domain):
         if obj.trashed:
             raise SimulatorError(f"{self.describe(uuid)} is in the trash")
         tags = self.world.tags
-        added = [t for t in dict.fromkeys(add) if t not in obj.tags]
-        removed = [t for t in dict.fromkeys(remove) if t in obj.tags]
+        change = tag_change(obj.tags, add, remove)
+        added, removed = change.tag_add, change.tag_delete
         for tag in [*added, *removed]:
             tags.get(tag)
-            if tags.level(tag, actor_id) < READ:
+            if not can_read(tags.level(tag, actor_id)):
                 raise SimulatorError(
                     f"{self.user_name(actor)} has no access to {tags.describe(tag)}"
                 )
@@ -293,11 +293,11 @@ class Objects(Domain):
             raise SimulatorError("nothing to attach or detach")
         before = self.readers(uuid)
         self.world.tick()
-        self._set_tags(obj, [t for t in obj.tags if t not in removed] + added)
+        self._set_tags(obj, change.tag)
         after = self.readers(uuid)
         changed = set(added) | set(removed)
         told = sorted(
-            user for user in before & after if any(tags.level(t, user) >= READ for t in changed)
+            user for user in before & after if any(can_read(tags.level(t, user)) for t in changed)
         )
         payload = {**self.header(obj), "user": actor_id, "tag": list(obj.tags)}
         if added:
@@ -309,25 +309,21 @@ class Objects(Domain):
             self._tell_tags((user, uuid), tuple(obj.tags))
         self.reshare({uuid: before}, actor_id)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
         user = session.user
         comments = self.world.comments
         metadata = self.world.metadata
-        items: dict[str, mirror_objects.Object] = {}
+        items: dict[str, Any] = {}
         for uuid, obj in self.objects.items():
             since = self.visible_since.get((user, uuid))
             if since is None:
                 continue
-            items[uuid] = mirror_objects.Object(
-                obj.type,
-                obj.owner,
-                obj.description,
-                self.told_tags[(user, uuid)],
-                obj.trashed and obj.trashed_change > since,
-                comments.told(uuid, since),
-                metadata.told(uuid, since),
-            )
-        built = mirror_objects.EMPTY_OBJECTS
-        for uuid, value in items.items():
-            built = mirror_objects.put(built, uuid, value)
-        mirror["objects"] = built
+            item: dict[str, Any] = {"type": obj.type, "owner": obj.owner}
+            if obj.description is not None:
+                item["description"] = obj.description
+            item["tag"] = list(self.told_tags[(user, uuid)])
+            item["trashed"] = obj.trashed and obj.trashed_change > since
+            item["comments"] = comments.told(uuid, since)
+            item["metadata"] = metadata.told(uuid, since)
+            items[uuid] = item
+        sections["objects"] = items

@@ -21,8 +21,6 @@ from eventmirror.events import (
     PresentationStop,
     PresentationUpdate,
 )
-from reducers import presentation as mirror_presentation
-from reducers._state import EMPTY, Map
 
 from ._core import Session, SimulatorError
 from .commands import command
@@ -55,6 +53,7 @@ class ServerPresentation:
 class Presentation(DetailedStream):
     name = "presentation"
     object_type = "presentation"
+    sections = ("presentations",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -296,8 +295,8 @@ class Presentation(DetailedStream):
         super().forget_object(uuid)
         self.presentations.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_presentation.Presentation] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, state in self.presentations.items():
             since = self.world.objects.since(session.user, uuid)
             if since is None:
@@ -305,11 +304,11 @@ class Presentation(DetailedStream):
             told_entity = self._told(session, uuid, state, since)
             if told_entity is not None:
                 told[uuid] = told_entity
-        mirror["presentations"] = Map(told) if told else EMPTY
+        sections["presentations"] = told
 
     def _told(
         self, session: Session, uuid: str, state: ServerPresentation, since: int
-    ) -> mirror_presentation.Presentation | None:
+    ) -> dict[str, Any] | None:
         subscribed = self.subscription(session, uuid) is not None
         knows_convert = state.convert_change > since
         knows_header = state.told_change > since
@@ -324,16 +323,18 @@ class Presentation(DetailedStream):
                 description=state.told_description,
                 live=state.live,
                 moderator=state.starter,
-                member=frozenset({state.starter} if state.starter else ()),
+                member=[state.starter] if state.starter else [],
             )
         if subscribed:
             fields.update(
                 moderator=state.moderator,
-                member=frozenset(state.members),
+                member=sorted(state.members),
                 page=state.page,
                 x=state.x,
                 y=state.y,
                 visible=state.visible,
                 keepalive=self.keepalives.get((session.id, uuid)),
             )
-        return mirror_presentation.Presentation(**fields)
+        # A presentation is never live and has no members until told otherwise.
+        told = {"live": False, "member": [], **fields}
+        return {name: value for name, value in told.items() if value is not None}

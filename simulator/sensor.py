@@ -7,13 +7,12 @@ the points and action states set after it subscribed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import deepcopy
 from typing import Any
 
 import attrs
 
 from eventmirror.events import SensorAction, SensorData
-from reducers import sensor as mirror_sensor
-from reducers._state import EMPTY, Map
 
 from ._core import Session, SimulatorError
 from .commands import command
@@ -39,6 +38,7 @@ def _millis(value: int) -> int:
 class Sensor(DetailedStream):
     name = "sensor"
     object_type = "sensor"
+    sections = ("sensors",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -96,8 +96,8 @@ class Sensor(DetailedStream):
         super().forget_object(uuid)
         self.sensors.pop(uuid, None)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        told: dict[str, mirror_sensor.Sensor] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        told: dict[str, Any] = {}
         for uuid, state in self.sensors.items():
             subscription = self.subscription(session, uuid)
             if subscription is None:
@@ -106,12 +106,13 @@ class Sensor(DetailedStream):
             data, action = _after(state.data, after), _after(state.action, after)
             status = _after(state.action_status, after)
             if data or action or status:
-                told[uuid] = mirror_sensor.Sensor(
-                    Map(data) if data else EMPTY,
-                    Map(action) if action else EMPTY,
-                    Map(status) if status else EMPTY,
-                )
-        mirror["sensors"] = Map(told) if told else EMPTY
+                # Timestamps as the JSON form's keys (digits); points are JSON values, copied.
+                told[uuid] = {
+                    "data": {str(millis): deepcopy(point) for millis, point in data.items()},
+                    "action": {str(millis): deepcopy(point) for millis, point in action.items()},
+                    "action_status": status,
+                }
+        sections["sensors"] = told
 
 
 def _after(values: dict[Any, Stamped], change: int) -> dict[Any, Any]:

@@ -12,8 +12,7 @@ from typing import Any
 import attrs
 
 from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
-from reducers import sip as mirror_sip
-from reducers._state import Map
+from eventmirror.rules import is_sip_account_part, sip_account_key
 
 from ._core import Domain, Session, SimulatorError
 from .clock import Timer
@@ -34,6 +33,7 @@ class ServerAccount:
 
 class Sip(Domain):
     name = "sip"
+    sections = ("sip",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -72,9 +72,9 @@ class Sip(Domain):
     ) -> str:
         """The user gets the account ``user_part@domain``; returns that key."""
         owner_id = self.world.user_id(actor)
-        if not user_part or not domain or "@" in user_part or "@" in domain:
+        if not (is_sip_account_part(user_part) and is_sip_account_part(domain)):
             raise SimulatorError(f"not a SIP account: {user_part!r} @ {domain!r}")
-        key = mirror_sip.account_key(user_part, domain)
+        key = sip_account_key(user_part, domain)
         if key in self.accounts:
             raise SimulatorError(f"the SIP account {key!r} exists already")
         self.world.tick()
@@ -127,19 +127,18 @@ class Sip(Domain):
         self._registered(server_account, contact, None)
         self._send(SipUnregister, server_account, contact=contact)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        accounts: dict[str, mirror_sip.SipAccount] = {}
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        accounts: dict[str, Any] = {}
         for key, account in self.accounts.items():
             if account.owner != session.user:
                 continue
-            registrations = {
-                contact: mirror_sip.Registration(expire)
+            entry: dict[str, Any] = {"user": account.user, "domain": account.domain}
+            if account.description is not None:
+                entry["description"] = account.description
+            entry["registrations"] = {
+                contact: {"expire": expire}
                 for contact in account.registrations
                 if (expire := self._active(account, contact)) is not None
             }
-            accounts[key] = mirror_sip.SipAccount(
-                account.user, account.domain, account.description, Map(registrations)
-            )
-        sip = Map(accounts)
-        mirror["sip"] = sip
-        # A view seeds a new session's mirror, whose registrations must still run out.
+            accounts[key] = entry
+        sections["sip"] = accounts

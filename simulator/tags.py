@@ -14,13 +14,17 @@ from typing import Any
 import attrs
 
 from eventmirror.events import TagDelete, TagModify, TagNew
-from reducers import tags as mirror_tags
-from reducers._state import Map
+from eventmirror.rules import (
+    OWNER,
+    announced_policy,
+    can_propagate,
+    can_read,
+    granted,
+    is_access_level,
+)
 
 from ._core import Domain, Session, SimulatorError, entity
 from .commands import command
-
-READ, WRITE, PROPAGATE, OWNER = 1, 2, 3, 4
 
 
 @attrs.define
@@ -35,6 +39,7 @@ class ServerTag:
 
 class Tags(Domain):
     name = "tags"
+    sections = ("tags",)
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -57,19 +62,17 @@ class Tags(Domain):
         return 0 if server_tag is None else server_tag.policy.get(user, 0)
 
     def readers(self, tag: str) -> set[str]:
-        return {user for user, level in self.get(tag).policy.items() if level >= READ}
+        return {user for user, level in self.get(tag).policy.items() if can_read(level)}
 
     def _policy(self, owner: str, policy: Mapping[str, int]) -> dict[str, int]:
         resolved: dict[str, int] = {}
         for who, level in policy.items():
-            if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= OWNER:
+            if not is_access_level(level):
                 raise SimulatorError(
                     f"policy[{who!r}]: expected an access level 0..4, got {level!r}"
                 )
-            if level:
-                resolved[self.world.user_id(who)] = level
-        resolved[owner] = OWNER
-        return resolved
+            resolved[self.world.user_id(who)] = level
+        return {**granted(resolved), owner: OWNER}
 
     def _payload(self, tag: ServerTag, policy: dict[str, int] | None = None) -> dict[str, Any]:
         return {
@@ -111,7 +114,7 @@ class Tags(Domain):
         """The owner, or a user with level 3+, changes a tag's label, foreign use or policy."""
         server_tag = self.get(tag)
         actor_id = self.world.user_id(actor)
-        if server_tag.policy.get(actor_id, 0) < PROPAGATE:
+        if not can_propagate(self.level(tag, actor_id)):
             raise SimulatorError(f"{self.user_name(actor)} may not change {self.describe(tag)}")
         new_policy = (
             self._policy(server_tag.owner, policy) if policy is not None else server_tag.policy
@@ -130,8 +133,7 @@ class Tags(Domain):
         server_tag.foreign_use = foreign_use if foreign_use is not None else server_tag.foreign_use
         server_tag.policy = new_policy
         lost = readers_before - self.readers(tag)
-        # Sorted: a set's order follows the hash seed, and the bytes sent must not.
-        sent_policy = {**new_policy, **dict.fromkeys(sorted(lost), 0)}
+        sent_policy = announced_policy(new_policy, lost)
         recipients = sorted(readers_before | self.readers(tag))
         self.world.send_to_users(TagModify, recipients, **self._payload(server_tag, sent_policy))
         objects.reshare(before, actor_id)
@@ -152,12 +154,14 @@ class Tags(Domain):
         self.world.send_to_users(TagDelete, sorted(readers), tag=tag)
         objects.reshare(before, actor_id)
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
-        user = session.user
-        mirror["tags"] = Map(
-            {
-                uuid: mirror_tags.Tag(tag.owner, tag.label, tag.foreign_use, dict(tag.policy))
-                for uuid, tag in self.tags.items()
-                if tag.policy.get(user, 0) >= READ
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
+        sections["tags"] = {
+            uuid: {
+                "owner": tag.owner,
+                "label": tag.label,
+                "foreign_use": tag.foreign_use,
+                "policy": dict(tag.policy),
             }
-        )
+            for uuid, tag in self.tags.items()
+            if can_read(self.level(uuid, session.user))
+        }

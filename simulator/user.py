@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventmirror.events import Event, InvitationDelete, InvitationNew, PhoneModify, UserModify
-from reducers import user as mirror_user
-from reducers._state import Map
+from eventmirror.rules import invitation_key
 
 from ._core import Domain, Session, SimulatorError
 from .commands import command
@@ -14,6 +13,7 @@ from .commands import command
 
 class User(Domain):
     name = "user"
+    sections = ("stale", "invitations")
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -69,21 +69,15 @@ class User(Domain):
         del self.invitations[key]
         self.world.send_to_users(InvitationDelete, sorted(set(key)), owner=key[0], user=key[1])
 
-    def view(self, session: Session, mirror: dict[str, Any]) -> None:
+    def view(self, session: Session, sections: dict[str, Any]) -> None:
         user = session.user
-        mirror["invitations"] = Map(
-            {
-                mirror_user.invitation_key(owner, invitee): mirror_user.Invitation(
-                    owner, invitee, time
-                )
-                for (owner, invitee), time in self.invitations.items()
-                if user in (owner, invitee)
-            }
-        )
-        mirror["stale"] = Map(
-            {
-                resource: mirror_user.Stale(event_id, time)
-                for (session_id, resource), (event_id, time) in self.stale.items()
-                if session_id == session.id
-            }
-        )
+        sections["invitations"] = {
+            invitation_key(owner, invitee): {"owner": owner, "user": invitee, "time": time}
+            for (owner, invitee), time in self.invitations.items()
+            if user in (owner, invitee)
+        }
+        sections["stale"] = {
+            resource: {"id": event_id, "time": time}
+            for (session_id, resource), (event_id, time) in self.stale.items()
+            if session_id == session.id
+        }

@@ -13,8 +13,6 @@ from typing import Any
 
 from eventmirror.codec import to_wire
 from eventmirror.events import Event
-from reducers import Mirror
-from reducers.jsonform import with_timers
 
 from ._core import Domain, Session, SimulatorError
 from .announcement import Announcement
@@ -177,14 +175,18 @@ class World:
 
     # -- views ---------------------------------------------------------------------------
 
-    def view(self, session_id: str) -> Mirror:
-        """The simulator's own picture of what this session can see: the server state as told
-        to it (docs/simulator.md). Compare with a fold of its events using
-        ``Mirror.same_state`` after advancing both to ``world.now``."""
-        session = self.session(session_id)
-        fields: dict[str, Any] = {"me": session.user, "now": self.now}
+    def view(self, session: Session | str) -> dict[str, Any]:
+        """What this session can see, built from the server's own state as told to it: the
+        mirror's JSON form (docs/mirror.md) as plain data, every section but ``stream``.
+
+        A fold of the session's events, advanced to ``world.now``, gives the same form:
+        ``reducers.to_json(reducers.advance(mirror, world.now))`` without its ``stream``.
+        Seed a client's mirror with ``reducers.from_json({"stream": {"me": user, "now":
+        world.now}, **view})`` (docs/simulator.md)."""
+        found = self.session(session if isinstance(session, str) else session.id)
+        if not isinstance(session, str) and found is not session:
+            raise SimulatorError(f"session {session.id!r} belongs to another world")
+        sections: dict[str, Any] = {name: {} for domain in self.domains for name in domain.sections}
         for domain in self.domains:
-            domain.view(session, fields)
-        # The timer index is derived, as when a mirror is loaded from its JSON form, so a view
-        # used to seed a client's mirror expires its typing states and registrations too.
-        return with_timers(Mirror(**fields))
+            domain.view(found, sections)
+        return sections

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -11,6 +11,9 @@ import reducers
 from eventmirror.codec import decode
 from eventmirror.events import Event
 from reducers import Mirror
+
+if TYPE_CHECKING:
+    from simulator import World
 
 ME = "1de7257a-4f34-11e0-ab6e-0024e8f90cc1"
 OTHER = "c5dbbdd4-0ad9-11e1-bd0d-0024e8f90cc0"
@@ -57,3 +60,60 @@ def fold_all(
 ) -> Mirror:
     """Fold event dicts (given as the platform sends them) into a new mirror."""
     return reducers.fold((_json(e) for e in events), strict=strict, me=me)
+
+
+# -- comparing a fold with the simulator's view ---------------------------------------------
+
+
+def fold_form(mirror: Mirror, now: int | None = None) -> dict[str, Any]:
+    """The mirror's JSON form advanced to ``now`` (if given), without its ``stream`` section:
+    what ``World.view`` gives for the same session."""
+    if now is not None:
+        mirror = reducers.advance(mirror, now)
+    form = reducers.to_json(mirror)
+    form.pop("stream")
+    return form
+
+
+def assert_same_state(mirror: Mirror, view: dict[str, Any], now: int, label: str = "") -> None:
+    """The mirror, advanced to ``now``, shows exactly ``view`` (``World.view``'s JSON form);
+    on a mismatch the message lists each differing path."""
+    assert_same_form(fold_form(mirror, now), view, label)
+
+
+def assert_same_form(form: dict[str, Any], view: dict[str, Any], label: str = "") -> None:
+    """A fold's JSON form (:func:`fold_form`) is exactly ``view``; on a mismatch the message
+    lists each differing path (``reducers.diff``)."""
+    # Plain equality first: it is all a passing comparison needs.
+    if form == view:
+        return
+    changes = reducers.diff(form, view)
+    shown = "\n  ".join(_described(change)[:400] for change in changes[:20])
+    more = f"\n  ... and {len(changes) - 20} more" if len(changes) > 20 else ""
+    raise AssertionError(f"{label or 'the fold'} differs from the view:\n  {shown}{more}")
+
+
+def _described(change: reducers.Change) -> str:
+    if change.kind == "added":
+        return f"{change.path}: only in the view: {change.new!r}"
+    if change.kind == "removed":
+        return f"{change.path}: only in the fold: {change.old!r}"
+    return f"{change.path}: fold {change.old!r} != view {change.new!r}"
+
+
+def seed_from_view(view: dict[str, Any], me: str, now: int) -> Mirror:
+    """A client's mirror seeded from a view (its initial fetch), as docs/simulator.md says."""
+    return reducers.from_json({"stream": {"me": me, "now": now}, **view})
+
+
+def assert_sessions_mirror(world: World) -> None:
+    """Folding each session's events from an empty mirror gives its view (for sessions opened
+    before anything happened)."""
+    for session in world.sessions.values():
+        folded = fold_all(session.events, me=session.user)
+        assert_same_state(folded, world.view(session), world.now, session.id)
+
+
+def empty_form() -> dict[str, Any]:
+    """The JSON form of a mirror that has seen nothing, without its ``stream``."""
+    return fold_form(reducers.empty(None))

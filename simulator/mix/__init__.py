@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..tags import READ, WRITE
+from eventmirror.rules import can_read, can_write
+
 from ..world import World
 
 Command = Callable[[], object]
@@ -68,12 +69,12 @@ def writers(world: World, obj: str) -> list[str]:
     return [
         u
         for u in readers(world, obj)
-        if u == server.owner or any(levels(t, u) >= WRITE for t in server.tags)
+        if u == server.owner or any(can_write(levels(t, u)) for t in server.tags)
     ]
 
 
 def readable_tags(world: World, user: str) -> list[str]:
-    return [t for t in world.tags.tags if world.tags.level(t, user) >= READ]
+    return [t for t in world.tags.tags if can_read(world.tags.level(t, user))]
 
 
 def share(rng: random.Random, world: World, obj: str) -> Command | None:

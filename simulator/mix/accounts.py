@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ..tags import PROPAGATE
+from eventmirror.rules import can_propagate
+
 from ..world import World
 from . import (
     LABELS,
@@ -62,7 +63,7 @@ def _tag_modify(rng: random.Random, world: World) -> Command | None:
     if tag is None:
         return None
     server = world.tags.tags[tag]
-    actor = pick(rng, [u for u, level in server.policy.items() if level >= PROPAGATE])
+    actor = pick(rng, [u for u, level in server.policy.items() if can_propagate(level)])
     if actor is None:
         return None
     change: dict[str, Any] = rng.choice(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from eventmirror.rules import is_active
+
 from ..world import World
 from . import (
     PHONES,
@@ -52,7 +54,7 @@ def _sip(rng: random.Random, world: World) -> Command | None:
         user_part = f"{rng.choice(('desk', 'mobile', 'fax', 'door'))}{rng.randint(1, 9)}"
         return lambda: sip.create_account(owner, user_part, "example.org")
     registrations = sip.accounts[account].registrations
-    active = [c for c, expire in registrations.items() if expire > world.now]
+    active = [c for c, expire in registrations.items() if is_active(expire, world.now)]
     if active and rng.random() < 0.4:
         contact = rng.choice(active)
         return lambda: sip.unregister(account, contact)

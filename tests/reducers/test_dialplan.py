@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reducers
+from eventmirror.rules import callreverse_key
 from reducers import Mirror
-from reducers.dialplan import CallReverse, callreverse_key
+from reducers.dialplan import CallReverse
 from reducers.user import Stale
 from tests.support import Stream
 

@@ -15,6 +15,7 @@ DOMAIN_MODULES = {path.stem for path in ROOT.glob("*.py") if not path.stem.start
     "jsonform",
     "mirror",
     "diff",
+    "agreement",
     "timers",
 }
 

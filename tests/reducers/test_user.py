@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reducers
+from eventmirror.rules import invitation_key
 from reducers import Mirror
-from reducers.user import Invitation, Stale, invitation_key
+from reducers.user import Invitation, Stale
 from tests.support import ME, OTHER, THIRD, Stream
 
 KEPT = "52a9fd3c-8aad-11e0-9138-0024e8f90cc0"

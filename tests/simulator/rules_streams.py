@@ -38,7 +38,7 @@ class StreamRules(WorldMachine):
             return
         if kind == "conference":
             # A status telling an idle conference to a session that knows it changes nothing.
-            known = self.world.view(session).conferences.get(uuid)
+            known = self.world.view(session)["conferences"].get(uuid)
             if known is not None and not self.world.conference.members(uuid):
                 return
         domain = getattr(self.world, kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 import reducers
 from simulator import SimulatorError, World
 from simulator._core import Session
+from tests.support import assert_same_state, fold_all, seed_from_view
 
 
 def world_with_sessions() -> tuple[World, dict[str, Session]]:
@@ -28,16 +28,15 @@ def kinds(session: Session) -> list[str]:
     return [event["event"] for event in session.events]
 
 
-def folded(world: World, session: Session) -> reducers.Mirror:
-    mirror = reducers.fold(
-        (msgspec.json.encode(e) for e in session.events), strict=True, me=session.user
-    )
-    return reducers.advance(mirror, world.now)
-
-
 def assert_mirrors(world: World, sessions: dict[str, Session]) -> None:
     for session in sessions.values():
-        assert folded(world, session).chats == world.view(session.id).chats
+        folded = fold_all(session.events, me=session.user)
+        assert_same_state(folded, world.view(session), world.now, session.id)
+
+
+def chat_view(world: World, session: Session, chat: str) -> dict[str, Any]:
+    told: dict[str, Any] = world.view(session)["chats"][chat]
+    return told
 
 
 def refused(world: World, command: Callable[[], Any]) -> None:
@@ -58,9 +57,9 @@ def test_create_tells_only_the_creator() -> None:
         "create_time": world.now,
     }
     assert kinds(s["ben"]) == [] and kinds(s["carl"]) == []
-    view = world.view(s["anna"].id).chats[chat]
+    view = chat_view(world, s["anna"], chat)
     # chat_new carries no description: the creator's mirror does not know it.
-    assert view.member == {world.user_id("anna")} and view.description is None
+    assert view["member"] == [world.user_id("anna")] and "description" not in view
     assert_mirrors(world, s)
 
 
@@ -76,8 +75,8 @@ def test_add_reaches_everyone_and_carries_the_header_for_the_added_user() -> Non
     assert "create_time" not in told_anna
     assert told_ben["create_time"] == world.now - 5 and told_ben["description"] == "lunch"
     assert kinds(s["carl"]) == []
-    assert world.view(s["ben"].id).chats[chat].member == {ben}
-    assert world.view(s["anna"].id).chats[chat].member == {anna, ben}
+    assert chat_view(world, s["ben"], chat)["member"] == [ben]
+    assert chat_view(world, s["anna"], chat)["member"] == sorted([anna, ben])
     assert_mirrors(world, s)
 
 
@@ -90,13 +89,13 @@ def test_a_late_member_knows_only_what_came_from_her_add_on() -> None:
     world.chat.read("anna", chat, early)
     added = world.chat.add_member("ben", chat, "carl")
     late = world.chat.message("anna", chat, "hi carl")
-    carl = world.view(s["carl"].id).chats[chat]
-    assert set(carl.message) == {added, late}
-    assert carl.member == {world.user_id("carl")}
-    assert len(carl.user) == 0 and carl.description is None
-    anna = world.view(s["anna"].id).chats[chat]
-    assert set(anna.message) == {ben_added, early, added, late}
-    assert anna.user[world.user_id("ben")].typing == world.now + 30
+    carl = chat_view(world, s["carl"], chat)
+    assert set(carl["message"]) == {added, late}
+    assert carl["member"] == [world.user_id("carl")]
+    assert carl["user"] == {} and "description" not in carl
+    anna = chat_view(world, s["anna"], chat)
+    assert set(anna["message"]) == {ben_added, early, added, late}
+    assert anna["user"][world.user_id("ben")]["typing"] == world.now + 30
     assert_mirrors(world, s)
 
 
@@ -113,11 +112,11 @@ def test_leave_is_the_leavers_last_event_and_drops_the_chat_from_her_view() -> N
         "type": "leave",
     }
     assert s["anna"].events[-1] == {**s["ben"].events[-1], "id": s["anna"].events[-1]["id"]}
-    assert chat not in world.view(s["ben"].id).chats
-    anna_view = world.view(s["anna"].id).chats[chat]
-    assert anna_view.member == {world.user_id("anna")}
+    assert chat not in world.view(s["ben"])["chats"]
+    anna_view = chat_view(world, s["anna"], chat)
+    assert anna_view["member"] == [world.user_id("anna")]
     # Her typing state stays in the others' mirrors until it runs out.
-    assert ben in anna_view.user
+    assert ben in anna_view["user"]
     world.chat.message("anna", chat, "alone")
     assert s["ben"].events[-1]["message"][message]["type"] == "leave"
     assert_mirrors(world, s)
@@ -140,8 +139,8 @@ def test_rejoining_starts_a_fresh_horizon() -> None:
     world.chat.leave("ben", chat)
     world.chat.message("anna", chat, "two")
     again = world.chat.add_member("anna", chat, "ben")
-    view = world.view(s["ben"].id).chats[chat]
-    assert set(view.message) == {again} and view.description == "d"
+    view = chat_view(world, s["ben"], chat)
+    assert set(view["message"]) == {again} and view["description"] == "d"
     assert_mirrors(world, s)
 
 
@@ -154,15 +153,15 @@ def test_typing_is_shown_until_its_expiry_and_zero_ends_it() -> None:
     expiry = world.now + 10
     ben = world.user_id("ben")
     world.advance(9)
-    assert world.view(s["anna"].id).chats[chat].user[ben].typing == expiry
+    assert chat_view(world, s["anna"], chat)["user"][ben] == {"typing": expiry}
     assert_mirrors(world, s)
     world.advance(1)
-    assert ben not in world.view(s["anna"].id).chats[chat].user
+    assert ben not in chat_view(world, s["anna"], chat)["user"]
     assert_mirrors(world, s)
     world.chat.typing("ben", chat, 10)
     world.chat.typing("ben", chat, 0)
     assert s["ben"].events[-1]["user"] == {ben: {"typing": 0}}
-    assert ben not in world.view(s["ben"].id).chats[chat].user
+    assert ben not in chat_view(world, s["ben"], chat)["user"]
     assert_mirrors(world, s)
 
 
@@ -175,7 +174,7 @@ def test_read_pointer_reaches_every_member() -> None:
     ben = world.user_id("ben")
     for name in ("anna", "ben"):
         assert s[name].events[-1]["user"] == {ben: {"message_read": message}}
-        assert world.view(s[name].id).chats[chat].user[ben].message_read == message
+        assert chat_view(world, s[name], chat)["user"][ben] == {"message_read": message}
     assert_mirrors(world, s)
 
 
@@ -257,6 +256,8 @@ def test_a_view_seeding_a_new_session_lets_typing_run_out() -> None:
     world, _ = world_with_sessions()
     chat = world.chat.create("anna")
     world.chat.typing("anna", chat, 5)
-    seed = world.view(world.open_session("anna").id)
+    late = world.open_session("anna")
+    seed = seed_from_view(world.view(late), late.user, world.now)
+    assert len(seed.chats[chat].user) == 1
     world.advance(5)
     assert len(reducers.advance(seed, world.now).chats[chat].user) == 0

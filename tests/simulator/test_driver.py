@@ -20,6 +20,7 @@ from reducers import Mirror
 from simulator import DEFAULT_START, SimulatorError, World, driver
 from simulator.driver import commands, run_day
 from simulator.mix import MIX
+from tests.support import assert_same_state, fold_form
 
 
 def folded(events: list[dict[str, Any]], me: str, now: int) -> Mirror:
@@ -31,7 +32,7 @@ def folded(events: list[dict[str, Any]], me: str, now: int) -> Mirror:
 def assert_mirrors(world: World) -> None:
     for session in world.sessions.values():
         mirror = folded(session.events, session.user, world.now)
-        assert mirror.same_state(world.view(session.id)), session.id
+        assert_same_state(mirror, world.view(session), world.now, session.id)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 4])
@@ -59,9 +60,7 @@ def test_sessions_open_before_the_first_change_and_know_nothing_yet() -> None:
     assert set(per_user.values()) <= {1, 2}
     for session in world.sessions.values():
         assert session.events == []
-        assert world.view(session.id).same_state(
-            reducers.advance(reducers.empty(session.user), world.now)
-        )
+        assert world.view(session) == fold_form(reducers.empty(session.user), world.now)
 
 
 def test_more_users_than_names_get_numbered_names() -> None:
@@ -134,7 +133,7 @@ def test_simulated_streams_folds_strictly_to_the_simulator_s_view() -> None:
         (world,) = worlds
         session = next(s for s in world.sessions.values() if s.user == me and s.events == events)
         assert [e["id"] for e in events] == list(range(len(events)))
-        assert folded(events, me, world.now).same_state(world.view(session.id))
+        assert_same_state(folded(events, me, world.now), world.view(session), world.now)
 
     check()
 

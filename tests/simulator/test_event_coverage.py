@@ -18,6 +18,7 @@ import reducers
 from eventmirror.events import DOMAINS, EVENT_TYPES, ObjectNew
 from reducers import Mirror
 from simulator import Domain, World
+from tests.support import assert_same_state, seed_from_view
 
 from .machine import NAMES, Reach, WorldMachine, check_no_leak
 
@@ -48,7 +49,9 @@ class Story:
 
     def open(self, name: str) -> str:
         session = self.world.open_session(name)
-        self.seeds[session.id] = self.world.view(session.id)
+        self.seeds[session.id] = seed_from_view(
+            self.world.view(session), session.user, self.world.now
+        )
         return session.id
 
     def do(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -166,8 +169,7 @@ def test_every_session_mirrors_the_world_after_the_story(story: Story) -> None:
             strict=True,
             me=session.user,
         )
-        view = world.view(session.id)
-        assert reducers.advance(folded, world.now).same_state(view), session.id
+        assert_same_state(folded, world.view(session), world.now, session.id)
 
 
 def test_each_domain_emits_exactly_its_reducer_domains_types(story: Story) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from simulator import World
+from tests.support import assert_sessions_mirror
 
-from .test_conference import assert_mirrors, kinds, refused
+from .test_conference import kinds, refused
 
 
 @pytest.fixture
@@ -31,9 +32,10 @@ def test_convert_start_stop_reach_every_reader(world: World) -> None:
             "presentation_stop",
         ]
     assert "presentation_convert" not in kinds(carl)
-    seen = world.view(anna.id).presentations[slides]
-    assert (seen.page_count, seen.live, seen.moderator, seen.page) == (12, False, None, None)
-    assert_mirrors(world)
+    seen = world.view(anna.id)["presentations"][slides]
+    assert (seen["page_count"], seen["live"], seen["member"]) == (12, False, [])
+    assert "moderator" not in seen and "page" not in seen
+    assert_sessions_mirror(world)
 
 
 def test_detailed_events_reach_subscribers_and_keepalive_members(world: World) -> None:
@@ -54,14 +56,14 @@ def test_detailed_events_reach_subscribers_and_keepalive_members(world: World) -
     world.presentation.leave("ben", slides)
     world.presentation.keepalive(slides)
     assert kinds(ben)[-1] == "presentation_leave"
-    seen = world.view(ben.id).presentations[slides]
-    assert (seen.member, seen.page, seen.keepalive) == (
-        frozenset({world.user_id("anna")}),
+    seen = world.view(ben.id)["presentations"][slides]
+    assert (seen["member"], seen["page"], seen["keepalive"]) == (
+        [world.user_id("anna")],
         3,
         world.now,
     )
-    assert world.view(idle.id).presentations[slides].page is None
-    assert_mirrors(world)
+    assert "page" not in world.view(idle.id)["presentations"][slides]
+    assert_sessions_mirror(world)
 
 
 def test_status_after_subscribing_carries_the_whole_state(world: World) -> None:
@@ -73,7 +75,7 @@ def test_status_after_subscribing_carries_the_whole_state(world: World) -> None:
     status = anna.events[-1]
     assert status["event"] == "presentation_status"
     assert (status["page"], status["visible"], status["member"]) == (2, True, [anna.user])
-    assert_mirrors(world)
+    assert_sessions_mirror(world)
 
 
 def test_invalid_presentation_commands_change_nothing(world: World) -> None:
@@ -99,5 +101,5 @@ def test_invalid_presentation_commands_change_nothing(world: World) -> None:
     refused(world, lambda: world.presentation.subscribe("s9", slides))
     world.presentation.subscribe(anna.id, slides)
     refused(world, lambda: world.presentation.subscribe(anna.id, slides))
-    assert world.view(anna.id).presentations[slides].converted is False
-    assert_mirrors(world)
+    assert world.view(anna.id)["presentations"][slides]["converted"] is False
+    assert_sessions_mirror(world)
