@@ -219,8 +219,7 @@ def client_machine(
             first = own[0]
             # Seeing is per user, so the view of a session open since the start tells; its
             # subscriptions may add to it, which only makes this check more careful.
-            view = reducers.to_json(self.world.view(first.session.id))
-            if any(view[section] for section in reducers.SLICES):
+            if any(self.world.view(first.session).values()):
                 return
             name = f"{user}-{len(own) + 1}"
             self._open(name, user)
@@ -247,7 +246,9 @@ def client_machine(
             session = self.world.open_session(user)
             person = ClientSession(session.id, session.user, user)
             # The oracle starts where the scenario engine's mirror does: the view at opening.
-            self.seats[name] = _Seat(name, session, factory(person), self.world.view(session.id))
+            stream = {"me": session.user, "now": self.world.now}
+            seed = reducers.from_json({"stream": stream, **self.world.view(session)})
+            self.seats[name] = _Seat(name, session, factory(person), seed)
 
         def _run(self, command: Callable[[], object]) -> bool:
             """Carry out a command as a step; False if the world refused it (nothing changed,
