@@ -27,6 +27,7 @@ from eventmirror.client_scenario import (
     Recorder,
     scenario_between_markers,
 )
+from examples.clients.buggy_clients import BUGS
 from reducers import Mirror
 from reducers.agreement import Disagreement, disagreements
 from scenarios.client import Client, ClientSession, Factory, advance
@@ -304,3 +305,19 @@ def test_the_expectation_pins_the_oracle_at_each_kind_of_disagreement() -> None:
         "  - {expect: anna, mirror: {objects: {a: !any , b: !absent , "
         "c: {description: Hans, owner: !absent }}}}"
     )
+
+
+# -- the example clients (examples/clients/) -----------------------------------------------
+
+
+def test_the_example_client_passes() -> None:
+    from examples.clients.simple_client import make_client
+
+    run_state_machine_as_test(client_machine(make_client), settings=CI_SETTINGS)
+
+
+@pytest.mark.parametrize("bug", sorted(BUGS))
+def test_every_planted_bug_of_the_example_clients_is_found(bug: str) -> None:
+    message = _failure(BUGS[bug], FIND_ONLY)
+    _, replay = _replayed(message, BUGS[bug])
+    assert replay.first_disagreement is not None, message
