@@ -5,22 +5,32 @@ view when the session opens, as docs/simulator.md's knowledge horizon has it), t
 event the session receives, leniently — so gaps, duplicates and bad input show in the mirror's
 ``stream`` section, where a scenario can check them — and keeps its clock at the simulator's.
 The run stops at the first step that fails; the failure carries everything a report needs.
+
+With a client under test (:mod:`scenarios.client`), every session also has the client author's
+own client: it receives the same events in the same bodies the session's mirror folds, is told
+when the clock moves, and after every step its ``state()`` must agree with the mirror by
+:func:`reducers.agreement.disagreements`. A client has no initial fetch, so a session opened
+when it can already see something is compared with a mirror of only what its client received.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 import reducers
+from eventmirror.errors import plural
 from eventmirror.recording import RecordingError, iter_records
 from reducers import Mirror
+from reducers.agreement import Disagreement, disagreements
 from simulator import SimulatorError, World
 from simulator._core import Session
 
+from .client import ClientError, ClientSession, Factory, Guarded, wire_value
 from .commands import COMMANDS, SUBSCRIPTIONS
 from .matching import MISSING, Difference, compare
 from .model import (
@@ -28,6 +38,7 @@ from .model import (
     Deliver,
     Do,
     Expect,
+    ExpectClient,
     ExpectEvents,
     Open,
     Replay,
@@ -51,6 +62,18 @@ class Client:
     received: list[Any] = attrs.Factory(list)
     #: How many received events an expect_events step has looked at.
     checked: int = 0
+    #: The client under test, if the run has one.
+    under_test: Guarded | None = None
+    #: What the client under test is compared with, when that is not ``mirror``.
+    oracle: Mirror | None = None
+    #: The clock as the client under test was last told it.
+    told_now: int = 0
+    #: The bodies the client under test received in the current step, as it received them.
+    bodies: list[list[Any]] = attrs.Factory(list)
+
+    @property
+    def client_oracle(self) -> Mirror:
+        return self.mirror if self.oracle is None else self.oracle
 
 
 @attrs.frozen
@@ -63,6 +86,12 @@ class Failure:
     differences: Sequence[Difference] = ()
     #: (expected, actual, matches) rows; actual is None where nothing arrived.
     events: Sequence[tuple[Any, Any, bool]] | None = None
+    #: The session whose client under test failed the step.
+    session: str | None = None
+    #: The bodies that client received in the step (when the step failed on a client).
+    bodies: Sequence[Sequence[Any]] | None = None
+    #: Where the client's state disagrees with the mirror.
+    disagreements: Sequence[Disagreement] = ()
 
 
 @attrs.frozen
@@ -77,6 +106,8 @@ class Outcome:
     checked: frozenset[str]
     #: How many steps ran (the failing one included).
     steps_run: int
+    #: Event types the clients under test received (none without a client).
+    delivered: frozenset[str] = frozenset()
 
     @property
     def passed(self) -> bool:
@@ -91,8 +122,10 @@ class _StepFailed(Exception):
 class Run:
     """One scenario being run. Use :func:`run`."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, client: Factory | None = None) -> None:
         self.scenario = scenario
+        self.factory = client
+        self.delivered: set[str] = set()
         if scenario.start is None:
             self.world = World(seed=scenario.seed)
         else:
@@ -103,30 +136,58 @@ class Run:
         for name in scenario.uuids:
             self.names[name] = self.world.new_uuid()
         self.clients: dict[str, Client] = {}
+        self.current: Step = scenario.steps[0]
         for session, user in scenario.sessions.items():
-            self.open(session, user)
+            self.open(session, user, start_client=False)
         self.produced: set[str] = set()
 
-    def open(self, name: str, user: str) -> None:
+    def open(self, name: str, user: str, *, start_client: bool = True) -> None:
         session = self.world.open_session(user)
         # The client's initial fetch: what the session can see now, as a loaded mirror.
         stream = {"me": session.user, "now": self.world.now}
-        seed = reducers.from_json({"stream": stream, **self.world.view(session)})
-        self.clients[name] = Client(name, session, seed)
+        view = self.world.view(session)
+        seed = reducers.from_json({"stream": stream, **view})
+        client = self.clients[name] = Client(name, session, seed)
+        if any(view.values()):
+            client.oracle = reducers.from_json({"stream": stream})
+        if start_client:
+            self.start_client(client)
+
+    def start_client(self, client: Client) -> None:
+        if self.factory is None:
+            return
+        user = client.session.user
+        session = ClientSession(client.session.id, user, self.names_of_users[user])
+        with self.client_failures(client):
+            client.under_test = Guarded(self.factory, session)
+            client.under_test.advance(self.world.now)
+        client.told_now = self.world.now
+
+    @property
+    def names_of_users(self) -> dict[str, str]:
+        return {self.names[user]: user for user in self.scenario.users}
 
     def run(self) -> Outcome:
         steps_run = 0
         failure = None
         checked: set[str] = set()
         try:
+            for client in self.clients.values():
+                self.start_client(client)
             for step in self.scenario.steps:
                 steps_run += 1
+                self.current = step
+                for client in self.clients.values():
+                    client.bodies = []
                 self.step(step)
                 self.sync()
+                self.check_clients()
                 if isinstance(step, Expect):
                     checked |= self.produced
         except _StepFailed as failed:
             failure = failed.failure
+        finally:
+            self.close_clients()
         return Outcome(
             self.scenario,
             failure,
@@ -134,7 +195,49 @@ class Run:
             frozenset(self.produced),
             frozenset(checked),
             steps_run,
+            frozenset(self.delivered),
         )
+
+    # -- the client under test -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def client_failures(self, client: Client) -> Iterator[None]:
+        """A :class:`ClientError` inside is the failure of the current step."""
+        try:
+            yield
+        except ClientError as error:
+            raise self.fail(
+                self.current,
+                f"the client of session {client.name} failed: {error}",
+                session=client.name,
+                bodies=client.bodies,
+            ) from None
+
+    def check_clients(self) -> None:
+        for client in self.clients.values():
+            if client.under_test is None:
+                continue
+            with self.client_failures(client):
+                reported = client.under_test.state()
+            oracle = reducers.to_json(client.client_oracle)
+            found = disagreements(oracle, reported)
+            if found:
+                raise self.fail(
+                    self.current,
+                    f"the client of session {client.name} disagrees with the mirror at "
+                    f"{plural(len(found), 'path')}",
+                    session=client.name,
+                    bodies=client.bodies,
+                    disagreements=found,
+                )
+
+    def close_clients(self) -> None:
+        for client in self.clients.values():
+            if client.under_test is not None:
+                try:
+                    client.under_test.close()
+                except ClientError:
+                    pass  # the scenario's result stands; a client that cannot close is ended
 
     def resolve(self, value: Any, *, text_keys: bool = False) -> Any:
         return resolve(value, self.names, text_keys=text_keys)
@@ -155,6 +258,12 @@ class Run:
                 if produced:
                     self.produced.update(event["event"] for event in new)
             client.mirror = reducers.advance(client.mirror, self.world.now)
+            if client.oracle is not None:
+                client.oracle = reducers.advance(client.oracle, self.world.now)
+            if client.under_test is not None and self.world.now > client.told_now:
+                with self.client_failures(client):
+                    client.under_test.advance(self.world.now)
+                client.told_now = self.world.now
 
     def receive(self, client: Client, items: Sequence[Any]) -> None:
         """Fold what arrived: event mappings, or raw bytes as read from a line."""
@@ -162,6 +271,18 @@ class Run:
         # Folded as the bytes a client reads off the wire, so the decoder is exercised too.
         lines = [item if isinstance(item, bytes) else _wire(item) for item in items]
         client.mirror = reducers.fold(lines, client.mirror)
+        if client.oracle is not None:
+            client.oracle = reducers.fold(lines, client.oracle)
+        if client.under_test is not None:
+            body = [wire_value(line) for line in lines]
+            client.bodies.append(body)
+            self.delivered.update(
+                event["event"]
+                for event in body
+                if isinstance(event, dict) and isinstance(event.get("event"), str)
+            )
+            with self.client_failures(client):
+                client.under_test.receive(body)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -182,6 +303,8 @@ class Run:
             self.expect(step)
         elif isinstance(step, ExpectEvents):
             self.expect_events(step)
+        elif isinstance(step, ExpectClient):
+            self.expect_client(step)
         else:  # pragma: no cover - format.py builds only the kinds above
             raise TypeError(f"unknown step {step!r}")
 
@@ -264,24 +387,48 @@ class Run:
 
     def expect(self, step: Expect) -> None:
         client = self.clients[step.session]
-        expected = self.resolve(step.mirror, text_keys=True)
-        actual = reducers.to_json(client.mirror)
+        differences = self.differences(step.mirror, reducers.to_json(client.mirror), step.strict)
+        if differences:
+            raise self.fail(
+                step,
+                f"the mirror of session {step.session} differs at "
+                f"{plural(len(differences), 'path')}",
+                differences=differences,
+            )
+
+    def expect_client(self, step: ExpectClient) -> None:
+        client = self.clients[step.session]
+        if client.under_test is None:
+            raise self.fail(
+                step,
+                "expect_client checks a client under test, and this run has none (run with "
+                "--client MODULE:FACTORY or --client-cmd COMMAND)",
+            )
+        with self.client_failures(client):
+            reported = client.under_test.state()
+        differences = self.differences(step.state, reported, step.strict)
+        if differences:
+            raise self.fail(
+                step,
+                f"the state of session {step.session}'s client differs at "
+                f"{plural(len(differences), 'path')}",
+                differences=differences,
+                session=step.session,
+                bodies=client.bodies,
+            )
+
+    def differences(
+        self, written: Mapping[str, Any], actual: Mapping[str, Any], strict: bool
+    ) -> list[Difference]:
+        expected = self.resolve(written, text_keys=True)
         # Strict reaches below the sections named, never to the sections left out.
-        differences = [
+        return [
             difference
             for section, want in expected.items()
             for difference in compare(
-                want, actual.get(section, MISSING), strict=step.strict, path=(section,)
+                want, actual.get(section, MISSING), strict=strict, path=(section,)
             )
         ]
-        if differences:
-            count = len(differences)
-            raise self.fail(
-                step,
-                f"the mirror of session {step.session} differs at {count} "
-                f"{'path' if count == 1 else 'paths'}",
-                differences=differences,
-            )
 
     def expect_events(self, step: ExpectEvents) -> None:
         client = self.clients[step.session]
@@ -323,6 +470,7 @@ def _wire(event: Any) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def run(scenario: Scenario) -> Outcome:
-    """Run a scenario to its end or its first failing step."""
-    return Run(scenario).run()
+def run(scenario: Scenario, client: Factory | None = None) -> Outcome:
+    """Run a scenario to its end or its first failing step; with ``client``, a factory of
+    clients under test, one client per session is checked against its mirror too."""
+    return Run(scenario, client).run()
