@@ -29,10 +29,12 @@ a chatty client cannot block on it. Every process is killed when its scenario en
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import selectors
 import shlex
+import shutil
 import subprocess
 import threading
 import time
@@ -48,6 +50,8 @@ _STDERR_TAIL: Final = 2000
 #: How much of a garbled reply a failure shows.
 _SHOWN: Final = 200
 _CHUNK: Final = 65536
+#: Seconds a process whose output ended gets to exit, before it counts as still running.
+_EXITING: Final = 2.0
 
 
 class ProcessClient:
@@ -110,10 +114,9 @@ class ProcessClient:
         process.wait()
         for stream in (process.stdin, process.stdout):
             if stream is not None:
-                try:
+                # A pipe with unwritten bytes to a dead reader raises on close.
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:  # a pipe with unwritten bytes to a dead reader
-                    pass
         self._drain.join(timeout=1)
         if process.stderr is not None:
             process.stderr.close()
@@ -183,7 +186,8 @@ class ProcessClient:
 
     def _died(self, op: str) -> ClientError:
         try:
-            status = self.process.wait(timeout=self.timeout)
+            # A process whose output ended is exiting, or never will: a moment tells which.
+            status = self.process.wait(timeout=min(self.timeout, _EXITING))
         except subprocess.TimeoutExpired:
             return self._fail(op, "closed its standard output without exiting")
         return self._fail(op, f"exited with status {status}")
@@ -205,7 +209,13 @@ class ProcessClient:
     def _read_stderr(self) -> None:
         stderr = self.process.stderr
         assert stderr is not None
-        for chunk in iter(lambda: stderr.read1(_CHUNK), b""):
+        # A process's own children may hold the pipe after it is closed here: reading then
+        # fails, and what was read is all there is.
+        with contextlib.suppress(OSError, ValueError):
+            self._drain_stderr(stderr.fileno())
+
+    def _drain_stderr(self, descriptor: int) -> None:
+        for chunk in iter(lambda: os.read(descriptor, _CHUNK), b""):
             with self._stderr_lock:
                 self._stderr.append(chunk)
                 self._stderr_size += len(chunk)
@@ -232,6 +242,11 @@ class ProcessFactory:
             raise ClientError(f"--client-cmd {command!r}: {error}") from None
         if not self.argv:
             raise ClientError("--client-cmd is empty: give the command that starts a client")
+        if shutil.which(self.argv[0]) is None:
+            raise ClientError(
+                f"--client-cmd {command!r}: there is no program {self.argv[0]!r} (not on PATH, "
+                "or not executable)"
+            )
         if not timeout > 0:
             raise ClientError(f"the client timeout is a number of seconds > 0, got {timeout!r}")
         self.command = command

@@ -113,7 +113,9 @@ def _differences(differences: Sequence[Difference], names_of: Symbolic) -> list[
     return lines
 
 
-def _received(session: str | None, bodies: Sequence[Sequence[Any]], names_of: Symbolic) -> list[str]:
+def _received(
+    session: str | None, bodies: Sequence[Sequence[Any]], names_of: Symbolic
+) -> list[str]:
     """What the client received in the failing step: one row per event, by body."""
     if not any(bodies):
         return [f"  the client of session {session} received no events in this step"]
