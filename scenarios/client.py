@@ -77,7 +77,13 @@ class Guarded:
 
     def __init__(self, factory: Factory, session: ClientSession) -> None:
         self.session = session
-        self.client: Client = _guard("the factory", factory, session)
+        made = _guard("the factory", factory, session)
+        if not isinstance(made, Client):
+            raise ClientError(
+                f"the factory returned {type(made).__name__}, which has no receive() and "
+                "state() (docs/client-testing.md)"
+            )
+        self.client: Client = made
 
     def receive(self, events: list[Any]) -> None:
         _guard("receive", self.client.receive, events)

@@ -413,7 +413,6 @@ class Run:
                 f"{plural(len(differences), 'path')}",
                 differences=differences,
                 session=step.session,
-                bodies=client.bodies,
             )
 
     def differences(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,11 @@ def command(script: str, *arguments: str) -> str:
     return shlex.join([sys.executable, str(HERE / script), *arguments])
 
 
+Make = Callable[..., ProcessClient]
+
+
 @pytest.fixture
-def factory() -> object:
+def factory() -> Iterator[Make]:
     made: list[ProcessFactory] = []
 
     def make(script: str, *arguments: str, timeout: float = 10) -> ProcessClient:
@@ -37,7 +41,7 @@ def factory() -> object:
         process_factory.close()
 
 
-def test_a_process_learns_its_session_from_the_environment(factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_process_learns_its_session_from_the_environment(factory: Make) -> None:
     client = factory("misbehaving.py", "environment")
     client.receive([EVENT])
     client.advance(1773734500)
@@ -50,7 +54,7 @@ def test_a_process_learns_its_session_from_the_environment(factory) -> None:  # 
     }
 
 
-def test_a_large_body_goes_through_whole(factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_large_body_goes_through_whole(factory: Make) -> None:
     client = factory("mirror_client.py")
     # Megabytes, far past a pipe's buffer: the write must not wait for a reply it blocks.
     body = [
@@ -72,7 +76,7 @@ def test_a_large_body_goes_through_whole(factory) -> None:  # type: ignore[no-un
         ("closes", "closed its standard output without exiting"),
     ],
 )
-def test_a_broken_process_fails_with_what_it_did(factory, mode: str, said: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_process_fails_with_what_it_did(factory: Make, mode: str, said: str) -> None:
     client = factory("misbehaving.py", mode, timeout=2)
     with pytest.raises(ClientError) as raised:
         client.receive([EVENT])
@@ -89,7 +93,7 @@ def test_a_broken_process_fails_with_what_it_did(factory, mode: str, said: str) 
 
 
 @pytest.mark.parametrize("mode", ["hangs", "deaf"])
-def test_a_process_that_does_not_answer_fails_at_the_timeout(factory, mode: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_process_that_does_not_answer_fails_at_the_timeout(factory: Make, mode: str) -> None:
     client = factory("misbehaving.py", mode, timeout=0.5)
     started = time.monotonic()
     body = [EVENT] if mode == "hangs" else [{**EVENT, "pad": "x" * 2_000_000}]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from scenarios.client import ClientSession  # noqa: E402
-from tests.scenarios.toy_clients import MirrorClient  # noqa: E402
+from scenarios.client import ClientSession
+from tests.scenarios.toy_clients import MirrorClient
 
 
 def main() -> None:
