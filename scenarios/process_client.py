@@ -236,6 +236,8 @@ class ProcessFactory:
     remembers every process, so :meth:`close` can end those a run left behind."""
 
     def __init__(self, command: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if not timeout > 0:
+            raise ClientError(f"the client timeout is a number of seconds > 0, got {timeout!r}")
         try:
             self.argv = shlex.split(command)
         except ValueError as error:
@@ -247,8 +249,6 @@ class ProcessFactory:
                 f"--client-cmd {command!r}: there is no program {self.argv[0]!r} (not on PATH, "
                 "or not executable)"
             )
-        if not timeout > 0:
-            raise ClientError(f"the client timeout is a number of seconds > 0, got {timeout!r}")
         self.command = command
         self.timeout = timeout
         self._started: list[ProcessClient] = []
