@@ -1,0 +1,60 @@
+"""The conformance verdicts: failed wins, passed needs a pass, the rest is not covered; the
+report does not depend on the order scenarios ran in."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventmirror.events import EVENT_TYPES
+from scenarios.conformance import FAILED, NOT_COVERED, PASSED, Ran, document, text, verdicts
+from scenarios.rulings import RULINGS
+
+TYPES = sorted(EVENT_TYPES)[:6]
+NAMES = sorted(RULINGS)[:6]
+
+
+@st.composite
+def ran(draw: st.DrawFn) -> Ran:
+    passed = draw(st.booleans())
+    delivered = draw(st.frozensets(st.sampled_from(TYPES)))
+    blamed = frozenset() if passed else frozenset(draw(st.sets(st.sampled_from(TYPES)))) & delivered
+    where = f"x.scenario.yaml:{draw(st.integers(1, 99))} s"
+    rulings = tuple(draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=3)))
+    return Ran(where, passed, rulings, delivered, blamed)
+
+
+@given(st.lists(ran(), max_size=8), st.randoms())
+def test_verdicts_follow_the_rule_whatever_the_order(runs: list[Ran], random: object) -> None:
+    found = verdicts(runs)
+    assert list(found["rulings"]) == sorted(RULINGS)
+    assert list(found["event_types"]) == sorted(EVENT_TYPES)
+    for ruling, verdict in found["rulings"].items():
+        showing = [r for r in runs if ruling in r.rulings]
+        expected = (
+            FAILED if any(not r.passed for r in showing) else PASSED if showing else NOT_COVERED
+        )
+        assert verdict.status == expected
+    for kind, verdict in found["event_types"].items():
+        blamed = [r for r in runs if kind in r.blamed]
+        clean = [r for r in runs if kind in r.delivered and kind not in r.blamed]
+        assert verdict.status == (FAILED if blamed else PASSED if clean else NOT_COVERED)
+        assert verdict.passed_in == len(clean)
+        assert list(verdict.failed_in) == sorted(r.where for r in blamed)
+    shuffled = list(runs)
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert verdicts(shuffled) == found
+    assert text("c", verdicts(shuffled)) == text("c", found)
+    assert document("c", verdicts(shuffled)) == document("c", found)
+
+
+def test_a_type_that_passed_somewhere_and_failed_elsewhere_failed() -> None:
+    kind = TYPES[0]
+    runs = [
+        Ran("a:1 good", True, (NAMES[0],), frozenset({kind}), frozenset()),
+        Ran("b:2 bad", False, (NAMES[0],), frozenset({kind}), frozenset({kind})),
+    ]
+    found = verdicts(runs)
+    assert found["event_types"][kind].status == FAILED
+    assert found["rulings"][NAMES[0]].status == FAILED
+    assert f"    FAIL {kind}: b:2 bad\n" in text("c", found)
