@@ -7,10 +7,9 @@ event the session receives, leniently — so gaps, duplicates and bad input show
 The run stops at the first step that fails; the failure carries everything a report needs.
 
 With a client under test (:mod:`scenarios.client`), every session also has the client author's
-own client: it receives the same events in the same bodies the session's mirror folds, is told
-when the clock moves, and after every step its ``state()`` must agree with the mirror by
-:func:`reducers.agreement.disagreements`. A client has no initial fetch, so a session opened
-when it can already see something is compared with a mirror of only what its client received.
+own client (:mod:`scenarios.undertest`): it receives the same events in the same bodies the
+session's mirror folds, is told when the clock moves, and after every step its ``state()`` must
+agree with the mirror by :func:`reducers.agreement.disagreements`.
 """
 
 from __future__ import annotations
@@ -26,11 +25,11 @@ import reducers
 from eventmirror.errors import plural
 from eventmirror.recording import RecordingError, iter_records
 from reducers import Mirror
-from reducers.agreement import Disagreement, disagreements
+from reducers.agreement import Disagreement
 from simulator import SimulatorError, World
 from simulator._core import Session
 
-from .client import ClientError, ClientSession, Factory, Guarded, wire_value
+from .client import ClientError, ClientSession, Factory
 from .commands import COMMANDS, SUBSCRIPTIONS
 from .matching import MISSING, Difference, compare
 from .model import (
@@ -47,6 +46,7 @@ from .model import (
     Subscribe,
 )
 from .names import Symbolic, resolve
+from .undertest import UnderTest
 
 
 @attrs.define
@@ -62,18 +62,14 @@ class Client:
     received: list[Any] = attrs.Factory(list)
     #: How many received events an expect_events step has looked at.
     checked: int = 0
+    #: Whether the initial fetch showed the session anything.
+    fetched: bool = False
     #: The client under test, if the run has one.
-    under_test: Guarded | None = None
-    #: What the client under test is compared with, when that is not ``mirror``.
-    oracle: Mirror | None = None
-    #: The clock as the client under test was last told it.
-    told_now: int = 0
-    #: The bodies the client under test received in the current step, as it received them.
-    bodies: list[list[Any]] = attrs.Factory(list)
+    under_test: UnderTest | None = None
 
     @property
-    def client_oracle(self) -> Mirror:
-        return self.mirror if self.oracle is None else self.oracle
+    def bodies(self) -> list[list[Any]]:
+        return [] if self.under_test is None else self.under_test.bodies
 
 
 @attrs.frozen
@@ -125,7 +121,7 @@ class Run:
     def __init__(self, scenario: Scenario, client: Factory | None = None) -> None:
         self.scenario = scenario
         self.factory = client
-        self.delivered: set[str] = set()
+
         if scenario.start is None:
             self.world = World(seed=scenario.seed)
         else:
@@ -147,9 +143,7 @@ class Run:
         stream = {"me": session.user, "now": self.world.now}
         view = self.world.view(session)
         seed = reducers.from_json({"stream": stream, **view})
-        client = self.clients[name] = Client(name, session, seed)
-        if any(view.values()):
-            client.oracle = reducers.from_json({"stream": stream})
+        client = self.clients[name] = Client(name, session, seed, fetched=any(view.values()))
         if start_client:
             self.start_client(client)
 
@@ -159,9 +153,9 @@ class Run:
         user = client.session.user
         session = ClientSession(client.session.id, user, self.names_of_users[user])
         with self.client_failures(client):
-            client.under_test = Guarded(self.factory, session)
-            client.under_test.advance(self.world.now)
-        client.told_now = self.world.now
+            client.under_test = UnderTest(
+                self.factory, session, self.world.now, fetched=client.fetched
+            )
 
     @property
     def names_of_users(self) -> dict[str, str]:
@@ -178,7 +172,8 @@ class Run:
                 steps_run += 1
                 self.current = step
                 for client in self.clients.values():
-                    client.bodies = []
+                    if client.under_test is not None:
+                        client.under_test.next_step()
                 self.step(step)
                 self.sync()
                 self.check_clients()
@@ -195,7 +190,9 @@ class Run:
             frozenset(self.produced),
             frozenset(checked),
             steps_run,
-            frozenset(self.delivered),
+            frozenset().union(
+                *(c.under_test.delivered for c in self.clients.values() if c.under_test)
+            ),
         )
 
     # -- the client under test -------------------------------------------------------------
@@ -218,9 +215,7 @@ class Run:
             if client.under_test is None:
                 continue
             with self.client_failures(client):
-                reported = client.under_test.state()
-            oracle = reducers.to_json(client.client_oracle)
-            found = disagreements(oracle, reported)
+                found = client.under_test.disagreements(client.mirror)
             if found:
                 raise self.fail(
                     self.current,
@@ -257,12 +252,9 @@ class Run:
                 if produced:
                     self.produced.update(event["event"] for event in new)
             client.mirror = reducers.advance(client.mirror, self.world.now)
-            if client.oracle is not None:
-                client.oracle = reducers.advance(client.oracle, self.world.now)
-            if client.under_test is not None and self.world.now > client.told_now:
+            if client.under_test is not None:
                 with self.client_failures(client):
                     client.under_test.advance(self.world.now)
-                client.told_now = self.world.now
 
     def receive(self, client: Client, items: Sequence[Any]) -> None:
         """Fold what arrived: event mappings, or raw bytes as read from a line."""
@@ -270,18 +262,9 @@ class Run:
         # Folded as the bytes a client reads off the wire, so the decoder is exercised too.
         lines = [item if isinstance(item, bytes) else _wire(item) for item in items]
         client.mirror = reducers.fold(lines, client.mirror)
-        if client.oracle is not None:
-            client.oracle = reducers.fold(lines, client.oracle)
         if client.under_test is not None:
-            body = [wire_value(line) for line in lines]
-            client.bodies.append(body)
-            self.delivered.update(
-                event["event"]
-                for event in body
-                if isinstance(event, dict) and isinstance(event.get("event"), str)
-            )
             with self.client_failures(client):
-                client.under_test.receive(body)
+                client.under_test.receive(lines)
 
     # -- steps -----------------------------------------------------------------------------
 
