@@ -265,7 +265,8 @@ def _ran(shown: str, outcome: Outcome) -> Ran:
         f"{shown}:{scenario.line} {scenario.name}",
         outcome.passed,
         scenario.rulings,
-        outcome.delivered,
+        outcome.covered,
+        outcome.tested,
         blamed,
     )
 

@@ -4,11 +4,16 @@ Run over the bundled library (``eventmirror run --client ...`` with no path), it
 ruling (a scenario's ``rulings:``, :mod:`scenarios.rulings`) and per event type whether the
 client passed, failed or did not cover it:
 
-- a ruling *failed* if a scenario showing it failed, *passed* if every scenario showing it
-  that ran passed, and is *not covered* if none ran;
+- a ruling *failed* if a scenario showing it failed, *passed* if a scenario showing it passed
+  and the client reported a part of the state the scenario's ``expect`` steps check (a section;
+  of ``stream``, a field), and is *not covered* otherwise;
 - an event type *failed* if a scenario failed at a step in which the failing session's client
-  received it (the client disagreed right after it), *passed* if a client received it and
-  agreed afterwards, and is *not covered* if no client received it.
+  received it (the client disagreed right after it), *passed* if a client received it in a
+  step that changed what the client reports and agreed afterwards, and is *not covered*
+  otherwise.
+
+A client is tested only on what it reports: a client of tags alone passes a chat scenario
+without being tested by it, so the chat rulings and events are not covered, rather than passed.
 
 The report is the same bytes on every run: everything in it is sorted.
 """
@@ -37,8 +42,10 @@ class Ran:
     where: str
     passed: bool
     rulings: tuple[str, ...]
-    #: Event types the scenario's clients received.
-    delivered: frozenset[str]
+    #: Event types received in steps that changed what a client reports, which it passed.
+    covered: frozenset[str]
+    #: Whether a client reported a part of the state the scenario's expect steps check.
+    tested: bool
     #: Event types received in the failing step by the client that failed (empty: passed).
     blamed: frozenset[str]
 
@@ -57,14 +64,14 @@ def verdicts(ran: Iterable[Ran]) -> dict[str, dict[str, Verdict]]:
     scenarios = list(ran)
     rulings = {
         ruling: _verdict(
-            [s.where for s in scenarios if ruling in s.rulings and s.passed],
+            [s.where for s in scenarios if ruling in s.rulings and s.passed and s.tested],
             [s.where for s in scenarios if ruling in s.rulings and not s.passed],
         )
         for ruling in sorted(RULINGS)
     }
     types = {
         kind: _verdict(
-            [s.where for s in scenarios if kind in s.delivered and kind not in s.blamed],
+            [s.where for s in scenarios if kind in s.covered and kind not in s.blamed],
             [s.where for s in scenarios if kind in s.blamed],
         )
         for kind in sorted(EVENT_TYPES)

@@ -46,7 +46,7 @@ from .model import (
     Subscribe,
 )
 from .names import Symbolic, resolve
-from .undertest import UnderTest
+from .undertest import UnderTest, parts
 
 
 @attrs.define
@@ -104,6 +104,12 @@ class Outcome:
     steps_run: int
     #: Event types the clients under test received (none without a client).
     delivered: frozenset[str] = frozenset()
+    #: Of those, the ones received in a step that changed what a client reports, and after
+    #: which it agreed with the mirror (:class:`scenarios.undertest.UnderTest`).
+    covered: frozenset[str] = frozenset()
+    #: Whether a client reported a part of the state the scenario's ``expect`` steps check:
+    #: whether the scenario tested the client on what it demonstrates.
+    tested: bool = False
 
     @property
     def passed(self) -> bool:
@@ -154,7 +160,7 @@ class Run:
         session = ClientSession(client.session.id, user, self.names_of_users[user])
         with self.client_failures(client):
             client.under_test = UnderTest(
-                self.factory, session, self.world.now, fetched=client.fetched
+                self.factory, session, client.mirror, self.world.now, fetched=client.fetched
             )
 
     @property
@@ -190,10 +196,20 @@ class Run:
             frozenset(self.produced),
             frozenset(checked),
             steps_run,
-            frozenset().union(
-                *(c.under_test.delivered for c in self.clients.values() if c.under_test)
-            ),
+            frozenset().union(*(under_test.delivered for under_test in self.under_test)),
+            frozenset().union(*(under_test.covered for under_test in self.under_test)),
+            self.tested(),
         )
+
+    def tested(self) -> bool:
+        checked = set().union(
+            *(parts(step.mirror) for step in self.scenario.steps if isinstance(step, Expect))
+        )
+        return any(checked & under_test.reported for under_test in self.under_test)
+
+    @property
+    def under_test(self) -> list[UnderTest]:
+        return [client.under_test for client in self.clients.values() if client.under_test]
 
     # -- the client under test -------------------------------------------------------------
 

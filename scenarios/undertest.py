@@ -12,12 +12,12 @@ the client received, not to the session's mirror, which starts from the fetched 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import reducers
 from reducers import Mirror
-from reducers.agreement import Disagreement, disagreements
+from reducers.agreement import STREAM, Disagreement, disagreements
 
 from .client import ClientSession, Factory, Guarded, wire_value
 
@@ -27,15 +27,25 @@ class UnderTest:
     and what it received in the current step. Every call may raise ``ClientError``."""
 
     def __init__(
-        self, factory: Factory, session: ClientSession, now: int, *, fetched: bool
+        self, factory: Factory, session: ClientSession, mirror: Mirror, now: int, *, fetched: bool
     ) -> None:
+        """``mirror`` is the session's, as it starts at ``now``; ``fetched`` says whether the
+        initial fetch showed it anything."""
         #: The bodies received in the current step, as the client received them.
         self.bodies: list[list[Any]] = []
         #: Event types received in the whole run.
         self.delivered: set[str] = set()
+        #: Event types received in a step that changed what the client reports (its sections,
+        #: and of ``stream`` the fields it reports), after which it agreed: what the run
+        #: tested this client on. A client of tags is not tested on chats by a chat scenario.
+        self.covered: set[str] = set()
+        #: Every part of the state it reported (:func:`parts`).
+        self.reported: set[str] = set()
         self.oracle: Mirror | None = None
         if fetched:
             self.oracle = reducers.from_json({"stream": {"me": session.user, "now": now}})
+        #: The oracle's JSON form at the previous check.
+        self._before = reducers.to_json(mirror if self.oracle is None else self.oracle)
         self.client = Guarded(factory, session)
         self.told_now = now
         # The clock a session's mirror starts at is the client's to know too.
@@ -50,11 +60,7 @@ class UnderTest:
             self.oracle = reducers.fold(lines, self.oracle)
         body = [wire_value(line) for line in lines]
         self.bodies.append(body)
-        self.delivered.update(
-            event["event"]
-            for event in body
-            if isinstance(event, dict) and isinstance(event.get("event"), str)
-        )
+        self.delivered.update(_types(body))
         self.client.receive(body)
 
     def advance(self, now: int) -> None:
@@ -70,11 +76,51 @@ class UnderTest:
     def disagreements(self, mirror: Mirror) -> list[Disagreement]:
         """Where the client's state and its oracle (``mirror``, the session's) disagree."""
         reported = self.client.state()
-        oracle = mirror if self.oracle is None else self.oracle
-        return disagreements(reducers.to_json(oracle), reported)
+        oracle = reducers.to_json(mirror if self.oracle is None else self.oracle)
+        found = disagreements(oracle, reported)
+        self.reported |= parts(reported)
+        changed = _reported_part(oracle, reported) != _reported_part(self._before, reported)
+        if changed and not found:
+            self.covered.update(_types(event for body in self.bodies for event in body))
+        self._before = oracle
+        return found
 
     def close(self) -> None:
         self.client.close()
 
 
-__all__ = ["UnderTest"]
+def parts(state: Mapping[str, Any]) -> set[str]:
+    """The parts of the JSON form a state (or an expectation) names: its sections, and for
+    ``stream``, whose fields every client and scenario share, ``stream.FIELD`` per field."""
+    found: set[str] = set()
+    for section, value in state.items():
+        if section == STREAM and isinstance(value, Mapping):
+            found.update(f"{STREAM}.{field}" for field in value)
+        else:
+            found.add(str(section))
+    return found
+
+
+def _types(events: Iterable[Any]) -> set[str]:
+    return {
+        event["event"]
+        for event in events
+        if isinstance(event, dict) and isinstance(event.get("event"), str)
+    }
+
+
+def _reported_part(oracle: Mapping[str, Any], reported: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of the oracle a client's report is compared with: the sections it reports,
+    and of ``stream`` (which every event changes) only the fields it reports."""
+    part: dict[str, Any] = {}
+    for section in reported:
+        theirs = oracle.get(section)
+        mine = reported[section]
+        if section == STREAM and isinstance(theirs, Mapping) and isinstance(mine, Mapping):
+            part[section] = {field: theirs.get(field) for field in mine}
+        else:
+            part[str(section)] = theirs
+    return part
+
+
+__all__ = ["UnderTest", "parts"]

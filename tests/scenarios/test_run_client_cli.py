@@ -84,6 +84,20 @@ def test_a_selection_leaves_rulings_and_event_types_not_covered(
     assert summary["failed"] == 1 and sum(summary.values()) == len(RULINGS)
 
 
+def test_a_client_is_covered_only_where_a_step_changes_what_it_reports(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    status, out, _ = run(capsys, "--client", f"{TOY}:TagsOnly", "--json")
+    assert status == 0
+    report = json.loads(out)["conformance"]
+    rulings, types = report["rulings"], report["event_types"]
+    # A client of tags passes the chat scenarios untested: chats are not covered.
+    assert rulings["typing-expiry"]["status"] == "not covered"
+    assert types["chat_user"]["status"] == types["trash_purge"]["status"] == "not covered"
+    assert rulings["losing-tag-access"]["status"] == "passed"
+    assert types["tag_new"]["status"] == types["tag_delete"]["status"] == "passed"
+
+
 def test_without_a_client_there_is_no_conformance_report(
     capsys: pytest.CaptureFixture[str], root: Path
 ) -> None:

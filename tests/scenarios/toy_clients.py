@@ -50,6 +50,10 @@ class StreamAndTags(MirrorClient):
     sections = ("stream", "tags", "objects")
 
 
+class TagsOnly(MirrorClient):
+    sections = ("tags",)
+
+
 class ForgetsTrashPurge(MirrorClient):
     """Never applies ``trash_purge``, but still counts its id (it does not leave a gap)."""
 
