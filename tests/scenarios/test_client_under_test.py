@@ -105,6 +105,20 @@ def test_every_step_is_checked_not_only_the_last() -> None:
     assert "    tags.no-such-tag  (the mirror has none)" in text
 
 
+def test_a_client_told_nothing_is_not_asked_again() -> None:
+    asked: list[str] = []
+
+    class Counting(MirrorClient):
+        def state(self) -> Mapping[str, Any]:
+            asked.append(self.session.name)
+            return super().state()
+
+    steps = TAG + "  - expect_events: ben\n    events: [{}]\n  - advance: 5\n"
+    assert outcome(steps, Counting).passed
+    # Step 1 tells both sessions of the tag; step 2 tells nobody anything; step 3 the clock.
+    assert asked == ["anna", "ben", "anna", "ben"]
+
+
 def test_a_client_that_crashes_or_is_no_client_fails_with_what_it_did() -> None:
     text = report(TAG, Crashes)
     assert "the client of session anna failed: the client's receive() raised KeyError" in text
