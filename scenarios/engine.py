@@ -151,17 +151,24 @@ class Run:
         seed = reducers.from_json({"stream": stream, **view})
         client = self.clients[name] = Client(name, session, seed, fetched=any(view.values()))
         if start_client:
-            self.start_client(client)
+            self.start_clients([client])
 
-    def start_client(self, client: Client) -> None:
+    def start_clients(self, clients: list[Client]) -> None:
         if self.factory is None:
             return
-        user = client.session.user
-        session = ClientSession(client.session.id, user, self.names_of_users[user])
-        with self.client_failures(client):
-            client.under_test = UnderTest(
-                self.factory, session, client.mirror, self.world.now, fetched=client.fetched
-            )
+        started = []
+        for client in clients:
+            user = client.session.user
+            session = ClientSession(client.session.id, user, self.names_of_users[user])
+            with self.client_failures(client):
+                client.under_test = UnderTest(
+                    self.factory, session, client.mirror, self.world.now, fetched=client.fetched
+                )
+            started.append((client, client.under_test))
+        # Every client is made before any is waited on: processes start side by side.
+        for client, under_test in started:
+            with self.client_failures(client):
+                under_test.start()
 
     @property
     def names_of_users(self) -> dict[str, str]:
@@ -172,8 +179,7 @@ class Run:
         failure = None
         checked: set[str] = set()
         try:
-            for client in self.clients.values():
-                self.start_client(client)
+            self.start_clients(list(self.clients.values()))
             for step in self.scenario.steps:
                 steps_run += 1
                 self.current = step

@@ -50,10 +50,13 @@ class UnderTest:
         self._form = reducers.to_json(self._checked)
         self.client = Guarded(factory, session)
         self.told_now = now
-        # The clock a session's mirror starts at is the client's to know too.
-        self.client.advance(now)
         #: Whether the client was told anything since the previous check.
         self.told = True
+
+    def start(self) -> None:
+        """Tell the client the clock its session's mirror starts at. Apart from making the
+        client, so that a run makes all its clients (processes start) before it waits on one."""
+        self.client.advance(self.told_now)
 
     def next_step(self) -> None:
         self.bodies = []
