@@ -50,6 +50,8 @@ _STDERR_TAIL: Final = 2000
 #: How much of a garbled reply a failure shows.
 _SHOWN: Final = 200
 _CHUNK: Final = 65536
+#: The longest reply read: a process writing without end fails rather than filling memory.
+_LONGEST_REPLY: Final = 256 * 1024 * 1024
 #: Seconds a process whose output ended gets to exit, before it counts as still running.
 _EXITING: Final = 2.0
 
@@ -173,7 +175,13 @@ class ProcessClient:
                 if not chunk:
                     raise self._died(op)
                 self._pending += chunk
+                if len(self._pending) > _LONGEST_REPLY:
+                    raise self._fail(op, f"wrote over {_LONGEST_REPLY:,} bytes without a newline")
         line, _, self._pending = self._pending.partition(b"\n")
+        if self._pending:
+            # Replies would no longer match requests: a reply and something more, or a log
+            # line written to standard output instead of standard error.
+            raise self._fail(op, f"answered more than one line: then {_shown_bytes(self._pending)}")
         return line
 
     def _left(self, op: str, deadline: float, what: str) -> float:

@@ -74,6 +74,7 @@ def test_a_large_body_goes_through_whole(factory: Make) -> None:
         ("wrong-shape", 'answered {"okay": true}; the reply to receive is {"ok": true}'),
         ("error", 'reported an error: "cannot read event 3" (request: receive)'),
         ("closes", "closed its standard output without exiting"),
+        ("chatty", 'answered more than one line: then "received 1 event\\n"'),
     ],
 )
 def test_a_broken_process_fails_with_what_it_did(factory: Make, mode: str, said: str) -> None:

@@ -4,7 +4,8 @@
 variables, under ``stream``. The others answer the first request ``receive`` sends (``advance``
 and ``state`` are answered well until then) as follows: ``dies`` writes to standard error and
 exits with status 3; ``hangs`` never answers; ``deaf`` stops reading its input and never
-answers; ``not-json``, ``not-object``, ``wrong-shape`` and ``error`` answer that; ``closes``
+answers; ``not-json``, ``not-object``, ``wrong-shape`` and ``error`` answer that; ``chatty`` answers
+and then logs a line to standard output; ``closes``
 closes its standard output and sleeps.
 """
 
@@ -46,6 +47,8 @@ def main(mode: str) -> None:
             reply({"okay": True})
         elif mode == "error":
             reply({"error": "cannot read event 3"})
+        elif mode == "chatty":
+            sys.stdout.write('{"ok": true}\nreceived 1 event\n')
         elif mode == "closes":
             os.close(1)
             time.sleep(60)
