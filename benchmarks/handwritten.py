@@ -1,7 +1,7 @@
 """The honest baseline: the client a competent user writes by hand with plain mutable dicts.
 
 It parses each line with ``orjson.loads``, dispatches on the event name through a dict of
-handlers, and updates dicts in place, following DESIGN.md's rulings for every event type
+handlers, and updates dicts in place, following the rulings of docs/design.md for every event type
 (stale markers, tag access loss, trash, cascading removal, file trees with cycle checks,
 conference and presentation membership, chats, calls, sensors). It checks ids the way the
 reference invites every client to (duplicates skipped, gaps and resets counted) but validates
@@ -20,7 +20,7 @@ import orjson
 from eventmirror.events import EVENT_TYPES
 
 Event = dict[str, Any]
-#: Per-object state removed together with the object (DESIGN.md, objects).
+#: Per-object state removed together with the object (docs/design.md, objects).
 OBJECT_STATE = (
     "faxes", "announcements", "conferences", "volumes", "boxes", "presentations", "sensors",
 )  # fmt: skip

@@ -36,6 +36,9 @@ Mirrors: a session's client-side state (:mod:`reducers`, docs/mirror.md)
 - ``to_json(mirror)``, ``from_json(document)``: the mirror's JSON form as plain data, and back.
 - ``dumps(mirror, *, indent=0)``, ``loads(data)``: the same as JSON text (deterministic bytes).
 - ``MirrorFormatError``: ``loads`` or ``from_json`` was given something that is not a mirror.
+- ``same_state(a, b)``: whether two mirrors (or JSON forms) show the same domain state.
+- ``diff(a, b)``: what differs, as ``Change`` entries: a JSON Pointer path, added, removed or
+  changed, and the old and new values.
 
 The simulated platform (:mod:`simulator`, docs/simulator.md)
 
@@ -61,6 +64,7 @@ if TYPE_CHECKING:
     from eventmirror.events import EVENT_TYPES, Event
     from reducers import (
         Anomaly,
+        Change,
         Gap,
         Health,
         Mirror,
@@ -69,11 +73,13 @@ if TYPE_CHECKING:
         TimeJump,
         advance,
         apply,
+        diff,
         dumps,
         empty,
         fold,
         from_json,
         loads,
+        same_state,
         to_json,
     )
     from simulator import Session, SimulatorError, World
@@ -88,6 +94,7 @@ HOMES: Final[Mapping[str, str]] = {
     **dict.fromkeys(
         (
             "Anomaly",
+            "Change",
             "Gap",
             "Health",
             "Mirror",
@@ -96,11 +103,13 @@ HOMES: Final[Mapping[str, str]] = {
             "TimeJump",
             "advance",
             "apply",
+            "diff",
             "dumps",
             "empty",
             "fold",
             "from_json",
             "loads",
+            "same_state",
             "to_json",
         ),
         "reducers",
@@ -113,6 +122,7 @@ HOMES: Final[Mapping[str, str]] = {
 __all__ = [
     "EVENT_TYPES",
     "Anomaly",
+    "Change",
     "Event",
     "EventError",
     "Gap",
@@ -129,12 +139,14 @@ __all__ = [
     "advance",
     "apply",
     "decode",
+    "diff",
     "dumps",
     "empty",
     "encode",
     "fold",
     "from_json",
     "loads",
+    "same_state",
     "to_json",
     "to_wire",
 ]

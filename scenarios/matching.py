@@ -107,9 +107,9 @@ def compare(
     """Every difference between an expectation and an actual value (empty: they match)."""
     if expected is ANY:
         return [] if actual is not MISSING else [Difference(path, expected, actual)]
-    if expected is ABSENT:
-        # The mirror's form writes some optional fields as null; absent and null are the same
-        # (docs/mirror.md).
+    if expected is ABSENT or expected is None:
+        # Absent and null are the same for optional fields (docs/mirror.md): the JSON form
+        # leaves an absent optional out, and a client under test may report it as null.
         return [] if actual is MISSING or actual is None else [Difference(path, expected, actual)]
     if actual is MISSING:
         return [Difference(path, expected, actual)]
@@ -143,7 +143,7 @@ def _compare_mapping(
     differences: list[Difference] = []
     for key, want in expected.items():
         got = actual.get(key, MISSING)
-        if got is MISSING and want is not ABSENT and want is not ANY:
+        if got is MISSING and want is not ABSENT and want is not ANY and want is not None:
             note = _misspelt(key, actual)
             if note:
                 differences.append(Difference((*path, key), want, got, note))

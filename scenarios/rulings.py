@@ -1,4 +1,4 @@
-"""The rulings of DESIGN.md ("Stream semantics", "Settled questions") the library demonstrates.
+"""The rulings of docs/design.md ("Stream semantics", "Rulings by domain") the library demonstrates.
 
 A library scenario names the rulings it shows under ``rulings:``; a test fails if a ruling here
 has no scenario, or a scenario names a ruling that is not here.

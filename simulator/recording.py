@@ -12,6 +12,8 @@ from pathlib import Path
 
 import msgspec
 
+from eventmirror.errors import noun, plural
+
 from .world import World
 
 INDEX = "sessions.json"
@@ -105,11 +107,15 @@ def summary(world: World, index: Index) -> str:
     total = sum(types.values())
     hours, rest = divmod(index.now - index.start, 3600)
     lines = [
-        f"simulated seed {index.seed}: {index.users} users, {index.steps} steps, "
-        f"{len(index.sessions)} sessions, {total} events, {hours} h {rest // 60} min",
+        f"simulated seed {index.seed}: {plural(index.users, 'user')}, "
+        f"{plural(index.steps, 'step')}, {plural(len(index.sessions), 'session')}, "
+        f"{plural(total, 'event')}, {hours} h {rest // 60} min",
     ]
     width = max((len(f.file) for f in index.sessions), default=0)
-    lines += [f"  {f.file:<{width}}  {f.events:>6} events  me = {f.uuid}" for f in index.sessions]
+    lines += [
+        f"  {f.file:<{width}}  {f.events:>6} {noun(f.events, 'event'):<6}  me = {f.uuid}"
+        for f in index.sessions
+    ]
     missing = sorted(set(EVENT_TYPES) - set(types))
     used = f"event types used: {len(types)} of {len(EVENT_TYPES)}"
     lines.append(used + (f" (none of: {', '.join(missing)})" if missing else ""))

@@ -110,7 +110,7 @@ def test_ids_and_times_out_of_order_are_counted_as_the_stream_rules_say(
     lines = encoded(shuffled)
     mirror = check_lenient(lines)
     check_strict(lines, mirror)
-    # The stream rules (DESIGN.md, "Stream semantics"), counted by hand.
+    # The stream rules (docs/design.md, "Stream semantics"), counted by hand.
     last: int | None = None
     now: int | None = None
     duplicates = missing = resets = gaps = backwards = 0

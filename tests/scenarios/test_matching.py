@@ -112,11 +112,19 @@ def test_a_did_you_mean_only_ever_names_a_key_that_is_there(
     expected: dict[str, Any], actual: dict[str, Any]
 ) -> None:
     """A missing key's note may suggest a close key of the actual mapping; it never hides a
-    difference: every expected key that is not there is one difference, noted or not."""
+    difference: every expected key that is not there is one difference, noted or not (an
+    expected null matches a key left out: absent and null are the same)."""
     differences = compare(expected, actual)
-    missing = [(key,) for key in expected if key not in actual]
+    missing = [(key,) for key, value in expected.items() if key not in actual and value is not None]
     assert [d.path for d in differences if d.actual is MISSING] == missing
     for difference in differences:
         if "did you mean" in difference.note:
             (suggested,) = difference.note.split("'")[1:2]
             assert suggested in actual and difference.actual is MISSING
+
+
+def test_an_expected_null_matches_a_key_left_out_and_a_null() -> None:
+    assert compare({"moderator": None}, {}) == []
+    assert compare({"moderator": None}, {"moderator": None}) == []
+    (difference,) = compare({"moderator": None}, {"moderator": "anna"})
+    assert difference.path == ("moderator",) and difference.actual == "anna"

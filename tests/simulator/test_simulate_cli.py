@@ -13,8 +13,9 @@ import pytest
 import reducers
 from eventmirror.cli import main
 from eventmirror.events import EVENT_TYPES
+from simulator import World
 from simulator.driver import run_day
-from simulator.recording import INDEX, Index
+from simulator.recording import INDEX, Index, SessionFile, summary
 from tests.support import assert_same_state
 
 
@@ -139,3 +140,15 @@ def test_the_help_documents_simulate(capsys: pytest.CaptureFixture[str]) -> None
         main(["simulate", "--help"])
     text = capsys.readouterr().out
     assert "SEED" in text and "--force" in text and "replay FILE --me UUID" in text
+
+
+def test_the_summary_counts_in_words_that_agree_with_the_numbers() -> None:
+    world = World(seed=0)
+    world.add_user("anna")
+    world.open_session("anna")
+    world.tags.create("anna", "Projects")
+    entry = SessionFile(session="s1", user="anna", uuid=world.users["anna"], file="a", events=1)
+    index = Index(seed=0, steps=1, users=1, start=0, now=60, sessions=[entry])
+    text = summary(world, index)
+    assert "1 user, 1 step, 1 session, 1 event," in text
+    assert " 1 event   me = " in text
