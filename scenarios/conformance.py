@@ -81,7 +81,14 @@ def verdicts(ran: Iterable[Ran]) -> dict[str, dict[str, Verdict]]:
 
 def _verdict(passed: list[str], failed: list[str]) -> Verdict:
     status = FAILED if failed else PASSED if passed else NOT_COVERED
-    return Verdict(status, len(passed), tuple(sorted(failed)))
+    return Verdict(status, len(passed), tuple(sorted(failed, key=_in_file_order)))
+
+
+def _in_file_order(where: str) -> tuple[str, int, str]:
+    """``objects.scenario.yaml:47 ...`` before ``objects.scenario.yaml:253 ...``."""
+    place, _, name = where.partition(" ")
+    file, _, line = place.rpartition(":")
+    return (file, int(line), name) if line.isdigit() else (place, 0, name)
 
 
 def text(client: str, found: Mapping[str, Mapping[str, Verdict]]) -> str:

@@ -62,7 +62,7 @@ def test_the_library_delivers_every_event_type_to_clients() -> None:
 
 
 def test_a_disagreement_fails_the_step_it_happens_in_and_shows_what_arrived() -> None:
-    (failed,) = [r for r in library_outcomes(ForgetsTrashPurge) if not r.passed]
+    failed = next(r for r in library_outcomes(ForgetsTrashPurge) if not r.passed)
     text = scenarios.render_outcome(failed)
     # The purge itself fails, not a later expect step.
     assert "step 10 (do: objects.purge_trash) failed" in text

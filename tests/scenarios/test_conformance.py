@@ -45,7 +45,7 @@ def test_verdicts_follow_the_rule_whatever_the_order(
         clean = [r for r in runs if kind in r.covered and kind not in r.blamed]
         assert verdict.status == (FAILED if blamed else PASSED if clean else NOT_COVERED)
         assert verdict.passed_in == len(clean)
-        assert list(verdict.failed_in) == sorted(r.where for r in blamed)
+        assert sorted(verdict.failed_in) == sorted(r.where for r in blamed)
     shuffled = list(runs)
     shuffler.shuffle(shuffled)
     assert verdicts(shuffled) == found
@@ -63,6 +63,19 @@ def test_a_type_that_passed_somewhere_and_failed_elsewhere_failed() -> None:
     assert found["event_types"][kind].status == FAILED
     assert found["rulings"][NAMES[0]].status == FAILED
     assert f"    FAIL {kind}: b:2 bad\n" in text("c", found)
+
+
+def test_failures_are_listed_in_file_order() -> None:
+    kind = TYPES[0]
+    runs = [
+        Ran(where, False, (), frozenset(), False, frozenset({kind}))
+        for where in ("b.yaml:3 x", "a.yaml:253 y", "a.yaml:47 z")
+    ]
+    assert verdicts(runs)["event_types"][kind].failed_in == (
+        "a.yaml:47 z",
+        "a.yaml:253 y",
+        "b.yaml:3 x",
+    )
 
 
 def test_a_scenario_that_did_not_test_the_client_covers_nothing() -> None:

@@ -56,7 +56,8 @@ def test_a_buggy_client_fails_and_the_report_names_what_it_failed(
     assert "objects.scenario.yaml:93: scenario" in out  # the failing step's report
     assert (
         "    FAIL trash-then-purge: objects.scenario.yaml:47 deleting without purge moves the "
-        "object to the trash; the owner's purge removes it\n" in out
+        "object to the trash; the owner's purge removes it; objects.scenario.yaml:253 purging "
+        "my trash leaves another owner's trashed object I can read\n" in out
     )
     assert "    FAIL trash_purge: objects.scenario.yaml:47 deleting without purge" in out
     assert "  event types: 1 failed, 55 passed, 0 not covered\n" in out
