@@ -3,11 +3,11 @@
 ``eventmirror run --client-cmd "COMMAND"`` starts ``COMMAND`` (split as a POSIX shell splits
 words, run without a shell) once for every session, with the session in its environment:
 
-========================== ================================================================
-``EVENTMIRROR_SESSION``    the session's id (``s1``, ``s2``, ...)
-``EVENTMIRROR_USER``       the session's user, as the UUID events carry
-``EVENTMIRROR_USER_NAME``  the user's symbolic name in the scenario (``anna``)
-========================== ================================================================
+======================= ===================================================================
+``EVENTMIRROR_SESSION`` the session's id (``s1``, ``s2``, ...)
+``EVENTMIRROR_USER``    the session's user, as the UUID events carry
+``EVENTMIRROR_NAME``    the user's symbolic name in the scenario (``anna``)
+======================= ===================================================================
 
 It then writes one request a line to the process's standard input and reads one reply a line
 from its standard output, in order:
@@ -73,7 +73,7 @@ class ProcessClient:
         environment.update(
             EVENTMIRROR_SESSION=session.id,
             EVENTMIRROR_USER=session.user,
-            EVENTMIRROR_USER_NAME=session.name,
+            EVENTMIRROR_NAME=session.name,
         )
         try:
             self.process = subprocess.Popen(

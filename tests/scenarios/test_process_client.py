@@ -49,7 +49,7 @@ def test_a_process_learns_its_session_from_the_environment(factory: Make) -> Non
         "stream": {
             "EVENTMIRROR_SESSION": "s1",
             "EVENTMIRROR_USER": SESSION.user,
-            "EVENTMIRROR_USER_NAME": "anna",
+            "EVENTMIRROR_NAME": "anna",
         }
     }
 

@@ -21,7 +21,7 @@ def main() -> None:
     session = ClientSession(
         os.environ["EVENTMIRROR_SESSION"],
         os.environ["EVENTMIRROR_USER"],
-        os.environ["EVENTMIRROR_USER_NAME"],
+        os.environ["EVENTMIRROR_NAME"],
     )
     client = MirrorClient(session)
     for line in sys.stdin:
