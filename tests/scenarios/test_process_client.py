@@ -155,3 +155,26 @@ def test_a_correct_process_passes_and_a_dying_one_fails_the_step_it_died_in() ->
     # Each session's process is ended with its scenario.
     assert good._started == [] or all(client.closed for client in good._started)
     assert all(client.process.poll() is not None for client in bad._started)
+
+
+def test_processes_end_with_their_scenario_even_on_a_keyboard_interrupt() -> None:
+    (scenario,) = scenarios.loads(STEPS, "x.scenario.yaml")
+    processes = ProcessFactory(command("mirror_client.py"))
+    made: list[ProcessClient] = []
+
+    class Interrupted:
+        def receive(self, events: list[object]) -> None:
+            raise KeyboardInterrupt
+
+        def state(self) -> dict[str, object]:
+            return {}
+
+    def factory(session: ClientSession) -> ProcessClient | Interrupted:
+        if session.name == "ben":
+            return Interrupted()
+        made.append(processes(session))
+        return made[-1]
+
+    with pytest.raises(KeyboardInterrupt):
+        scenarios.run(scenario, factory)  # type: ignore[arg-type]
+    assert made and all(client.process.poll() is not None for client in made)
