@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import Failure, Outcome, run
+    from .engine import run
     from .model import Scenario
+    from .outcome import Failure, Outcome
     from .report import render_outcome
     from .yamlload import ScenarioFileError
 
 _LAZY = {
-    "Failure": "engine",
-    "Outcome": "engine",
+    "Failure": "outcome",
+    "Outcome": "outcome",
     "run": "engine",
     "Scenario": "model",
     "render_outcome": "report",

@@ -30,7 +30,7 @@ from .conformance import Ran
 from .keywords import KeywordError, Matcher, compile_keywords
 
 if TYPE_CHECKING:
-    from .engine import Outcome
+    from .outcome import Outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 SUFFIX = ".scenario.yaml"

@@ -25,7 +25,6 @@ import reducers
 from eventmirror.errors import plural
 from eventmirror.recording import RecordingError, iter_records
 from reducers import Mirror
-from reducers.agreement import Disagreement
 from simulator import SimulatorError, World
 from simulator._core import Session
 
@@ -46,6 +45,7 @@ from .model import (
     Subscribe,
 )
 from .names import Symbolic, resolve
+from .outcome import Failure, Outcome
 from .undertest import UnderTest, parts
 
 
@@ -70,50 +70,6 @@ class Client:
     @property
     def bodies(self) -> list[list[Any]]:
         return [] if self.under_test is None else self.under_test.bodies
-
-
-@attrs.frozen
-class Failure:
-    """Why a step failed. ``differences`` for a mirror, ``events`` for an event check."""
-
-    step: Step
-    headline: str
-    resolved: Any
-    differences: Sequence[Difference] = ()
-    #: (expected, actual, matches) rows; actual is None where nothing arrived.
-    events: Sequence[tuple[Any, Any, bool]] | None = None
-    #: The session whose client under test failed the step.
-    session: str | None = None
-    #: The bodies that client received in the step (when the step failed on a client).
-    bodies: Sequence[Sequence[Any]] | None = None
-    #: Where the client's state disagrees with the mirror.
-    disagreements: Sequence[Disagreement] = ()
-
-
-@attrs.frozen
-class Outcome:
-    scenario: Scenario
-    failure: Failure | None
-    #: name -> UUID, for showing UUIDs by name
-    names: Mapping[str, str]
-    #: Event types the simulator produced in this run (raw deliveries not counted).
-    produced: frozenset[str]
-    #: Of those, the ones produced before a mirror check (an ``expect`` step) that passed.
-    checked: frozenset[str]
-    #: How many steps ran (the failing one included).
-    steps_run: int
-    #: Event types the clients under test received (none without a client).
-    delivered: frozenset[str] = frozenset()
-    #: Of those, the ones received in a step that changed what a client reports, and after
-    #: which it agreed with the mirror (:class:`scenarios.undertest.UnderTest`).
-    covered: frozenset[str] = frozenset()
-    #: Whether a client reported a part of the state the scenario's ``expect`` steps check:
-    #: whether the scenario tested the client on what it demonstrates.
-    tested: bool = False
-
-    @property
-    def passed(self) -> bool:
-        return self.failure is None
 
 
 class _StepFailed(Exception):

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from .client import ClientError, Factory, load_factory
-from .engine import Outcome, run
+from .engine import run
 from .model import Scenario
+from .outcome import Outcome
 from .report import render_outcome
 from .yamlload import ScenarioFileError
 

@@ -15,10 +15,10 @@ from typing import Any
 from eventmirror.errors import plural
 from reducers.agreement import Disagreement
 
-from .engine import Outcome
 from .format import STEP_KEYS
 from .matching import MISSING, Difference, Regex, Unordered, _Marker
 from .names import Symbolic
+from .outcome import Outcome
 
 _PLAIN = re.compile(r"^[A-Za-z_$/][A-Za-z0-9_ $./@:+-]*$")
 _NOT_PLAIN = {"true", "false", "null", "True", "False", "Null", "NULL", "TRUE", "FALSE", "~"}
