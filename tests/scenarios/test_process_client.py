@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scenarios
 from scenarios.client import ClientError, ClientSession
@@ -178,3 +180,28 @@ def test_processes_end_with_their_scenario_even_on_a_keyboard_interrupt() -> Non
     with pytest.raises(KeyboardInterrupt):
         scenarios.run(scenario, factory)  # type: ignore[arg-type]
     assert made and all(client.process.poll() is not None for client in made)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[ProcessClient]:
+    """One echoing process for all of hypothesis's examples (starting one costs more)."""
+    factory = ProcessFactory(command("misbehaving.py", "echo"))
+    yield factory(SESSION)
+    factory.close()
+
+
+@settings(max_examples=50, deadline=None)
+@given(bodies=st.lists(st.lists(JSON, max_size=5), min_size=1, max_size=3))
+def test_a_process_receives_every_body_exactly_as_sent(
+    echo: ProcessClient, bodies: list[list[object]]
+) -> None:
+    for body in bodies:
+        echo.receive(body)
+        assert echo.state() == {"echo": body}

@@ -1,11 +1,11 @@
 """A client process that breaks the protocol in the way its first argument names.
 
 ``environment``: answers every request well; its state is its environment's EVENTMIRROR_*
-variables, under ``stream``. The others answer the first request ``receive`` sends (``advance``
-and ``state`` are answered well until then) as follows: ``dies`` writes to standard error and
-exits with status 3; ``hangs`` never answers; ``deaf`` stops reading its input and never
-answers; ``not-json``, ``not-object``, ``wrong-shape`` and ``error`` answer that; ``chatty`` answers
-and then logs a line to standard output; ``closes``
+variables, under ``stream``. ``echo``: its state is the last body it received, under ``echo``.
+The others answer ``advance`` and ``state`` well, and the first ``receive`` as follows:
+``dies`` writes to standard error and exits with status 3; ``hangs`` never answers; ``deaf``
+stops reading its input and never answers; ``not-json``, ``not-object``, ``wrong-shape`` and
+``error`` answer that; ``chatty`` answers, then logs a line to standard output; ``closes``
 closes its standard output and sleeps.
 """
 
@@ -25,8 +25,14 @@ def reply(value: object) -> None:
 def main(mode: str) -> None:
     if mode == "deaf":
         time.sleep(60)
+    received: object = None
     for line in sys.stdin:
-        op = json.loads(line)["op"]
+        request = json.loads(line)
+        op = request["op"]
+        if mode == "echo":
+            received = request.get("events", received)
+            reply({"state": {"echo": received}} if op == "state" else {"ok": True})
+            continue
         if op == "state":
             names = sorted(name for name in os.environ if name.startswith("EVENTMIRROR_"))
             reply({"state": {"stream": {name: os.environ[name] for name in names}}})
