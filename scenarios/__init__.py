@@ -2,7 +2,8 @@
 
 A scenario file (``*.scenario.yaml``, docs/scenarios.md) holds one or more YAML documents,
 each a scenario. :func:`load` reads and checks a file in full before anything runs;
-:func:`run` runs one scenario; :func:`render_outcome` explains a failure.
+:func:`run` runs one scenario, with a client under test in every session if given a factory
+(:mod:`scenarios.client`, docs/client-testing.md); :func:`render_outcome` explains a failure.
 
 The names are imported on first use, so ``eventmirror --help`` (which builds the scenario
 subcommands from this package) does not pay for the simulator and the reducers.

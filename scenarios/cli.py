@@ -72,8 +72,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     under_test = run.add_argument_group(
         "a client under test (docs/client-testing.md)",
         "Run your own client beside every session: it receives the same events, and after "
-        "every step its state must agree with the mirror. With no PATH, the summary ends with "
-        "a conformance report per ruling and event type.",
+        "every step its state must agree with the mirror. The summary ends with a conformance "
+        "report per ruling and event type (with no PATH: over the bundled library).",
     )
     given = under_test.add_mutually_exclusive_group()
     given.add_argument(
