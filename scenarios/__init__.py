@@ -2,7 +2,8 @@
 
 A scenario file (``*.scenario.yaml``, docs/scenarios.md) holds one or more YAML documents,
 each a scenario. :func:`load` reads and checks a file in full before anything runs;
-:func:`run` runs one scenario; :func:`render_outcome` explains a failure.
+:func:`run` runs one scenario, with a client under test in every session if given a factory
+(:mod:`scenarios.client`, docs/client-testing.md); :func:`render_outcome` explains a failure.
 
 The names are imported on first use, so ``eventmirror --help`` (which builds the scenario
 subcommands from this package) does not pay for the simulator and the reducers.
@@ -15,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import Failure, Outcome, run
+    from .engine import run
     from .model import Scenario
+    from .outcome import Failure, Outcome
     from .report import render_outcome
     from .yamlload import ScenarioFileError
 
 _LAZY = {
-    "Failure": "engine",
-    "Outcome": "engine",
+    "Failure": "outcome",
+    "Outcome": "outcome",
     "run": "engine",
     "Scenario": "model",
     "render_outcome": "report",

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from eventmirror.errors import plural
 from eventmirror.progress import Progress
 
+from . import conformance
+from .client import ClientError, Factory, load_factory
+from .conformance import Ran
 from .keywords import KeywordError, Matcher, compile_keywords
+
+if TYPE_CHECKING:
+    from .outcome import Outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 SUFFIX = ".scenario.yaml"
@@ -61,6 +68,30 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     run.add_argument("--json", action="store_true", help="print a JSON result document")
     run.add_argument(
         "-x", "--exitfirst", action="store_true", help="stop at the first failure or error"
+    )
+    under_test = run.add_argument_group(
+        "a client under test (docs/client-testing.md)",
+        "Run your own client beside every session: it receives the same events, and after "
+        "every step its state must agree with the mirror. The summary ends with a conformance "
+        "report per ruling and event type (with no PATH: over the bundled library).",
+    )
+    given = under_test.add_mutually_exclusive_group()
+    given.add_argument(
+        "--client",
+        metavar="MODULE:FACTORY",
+        help="a Python factory: FACTORY(session) returns the session's client",
+    )
+    given.add_argument(
+        "--client-cmd",
+        metavar="COMMAND",
+        help="a client in any language: COMMAND runs once per session, speaking JSON Lines",
+    )
+    under_test.add_argument(
+        "--client-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=10.0,
+        help="how long a --client-cmd process may take to answer one request (default: 10)",
     )
     run.set_defaults(run=run_scenarios)
 
@@ -116,6 +147,8 @@ class Result:
     status: str
     #: The failure's report, or what went wrong: None for a pass.
     text: str | None
+    #: What the scenario says about a client under test (None without one).
+    conformance: Ran | None = None
 
 
 def library() -> Path:
@@ -178,8 +211,9 @@ class Tally:
         return f"{', '.join(parts)} in {plural(self.files, 'file')}"
 
 
-def run_file(source: Source, selected: Matcher) -> Iterator[Result]:
-    """Every selected scenario of a file, run; a file that does not load is one error."""
+def run_file(source: Source, selected: Matcher, client: Factory | None = None) -> Iterator[Result]:
+    """Every selected scenario of a file, run (with ``client``, a client under test, in each
+    session); a file that does not load is one error."""
     import scenarios
 
     try:
@@ -202,7 +236,7 @@ def run_file(source: Source, selected: Matcher) -> Iterator[Result]:
         # was read from, so the output is the same on every machine.
         shown = attrs.evolve(scenario, path=source.shown)
         try:
-            outcome = scenarios.run(shown)
+            outcome = scenarios.run(shown, client)
         except Exception as error:  # a bug in the engine must not end the run
             _traceback_to_stderr(error)
             text = (
@@ -211,11 +245,30 @@ def run_file(source: Source, selected: Matcher) -> Iterator[Result]:
             )
             yield Result(source.shown, scenario.line, scenario.name, ERROR, text)
             continue
+        ran = None if client is None else _ran(source.shown, outcome)
         if outcome.passed:
-            yield Result(source.shown, scenario.line, scenario.name, PASSED, None)
+            yield Result(source.shown, scenario.line, scenario.name, PASSED, None, ran)
         else:
             report = scenarios.render_outcome(outcome)
-            yield Result(source.shown, scenario.line, scenario.name, FAILED, report)
+            yield Result(source.shown, scenario.line, scenario.name, FAILED, report, ran)
+
+
+def _ran(shown: str, outcome: Outcome) -> Ran:
+    scenario, failure = outcome.scenario, outcome.failure
+    blamed = frozenset(
+        event["event"]
+        for body in (failure.bodies or () if failure is not None else ())
+        for event in body
+        if isinstance(event, dict) and isinstance(event.get("event"), str)
+    )
+    return Ran(
+        f"{shown}:{scenario.line} {scenario.name}",
+        outcome.passed,
+        scenario.rulings,
+        outcome.covered,
+        outcome.tested,
+        blamed,
+    )
 
 
 def _traceback_to_stderr(error: Exception) -> None:
@@ -226,14 +279,39 @@ def _traceback_to_stderr(error: Exception) -> None:
 def run_scenarios(args: argparse.Namespace) -> int:
     try:
         selected = compile_keywords(args.keywords)
-    except KeywordError as error:
+        client, described = _client(args)
+    except (KeywordError, ClientError) as error:
         print(f"eventmirror run: {error}", file=sys.stderr)
         return EXIT_ERROR
+    try:
+        return _run_scenarios(args, selected, client, described)
+    finally:
+        # The processes of a --client-cmd end even after a Ctrl-C.
+        end = getattr(client, "close", None)
+        if end is not None:
+            end()
+
+
+def _client(args: argparse.Namespace) -> tuple[Factory | None, str]:
+    """The factory of clients under test the options name, and how a report names it."""
+    if getattr(args, "client", None):
+        return load_factory(args.client), f"--client {args.client}"
+    if getattr(args, "client_cmd", None):
+        from .process_client import ProcessFactory
+
+        factory = ProcessFactory(args.client_cmd, args.client_timeout)
+        return factory, f"--client-cmd {shlex.quote(args.client_cmd)}"
+    return None, ""
+
+
+def _run_scenarios(
+    args: argparse.Namespace, selected: Matcher, client: Factory | None, described: str
+) -> int:
     started = time.monotonic()
     tally = Tally()
     progress = Progress(sys.stderr, unit="scenarios")
     out = sys.stdout
-    for result in _results(args.paths, selected, tally):
+    for result in _results(args.paths, selected, tally, client):
         if result.status == DESELECTED:
             tally.deselected += 1
             continue
@@ -246,13 +324,21 @@ def run_scenarios(args: argparse.Namespace) -> int:
         if args.exitfirst and result.status != PASSED:
             break
     progress.close()
+    found = None
+    if client is not None:
+        found = conformance.verdicts(r.conformance for r in tally.results if r.conformance)
     if args.json:
-        out.write(json.dumps(_document(tally), indent=2, ensure_ascii=False) + "\n")
+        document = _document(tally)
+        if found is not None:
+            document["conformance"] = conformance.document(described, found)
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         reports = [result.text for result in tally.results if result.text]
         if reports:
             out.write("\n" + "\n".join(text.rstrip("\n") + "\n" for text in reports))
         out.write("\n" + tally.summary() + "\n")
+        if found is not None:
+            out.write("\n" + conformance.text(described, found))
     if not tally.results:
         print("eventmirror run: no scenario was selected", file=sys.stderr)
     if sys.stderr.isatty():
@@ -260,13 +346,15 @@ def run_scenarios(args: argparse.Namespace) -> int:
     return tally.status
 
 
-def _results(paths: list[str], selected: Matcher, tally: Tally) -> Iterator[Result]:
+def _results(
+    paths: list[str], selected: Matcher, tally: Tally, client: Factory | None
+) -> Iterator[Result]:
     for item in sources(paths):
         if isinstance(item, Result):
             yield item
         else:
             tally.files += 1
-            yield from run_file(item, selected)
+            yield from run_file(item, selected, client)
 
 
 def _line(result: Result) -> str:

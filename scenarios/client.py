@@ -9,7 +9,8 @@ The client offers:
   scenario staged: duplicates, gaps, resets, malformed or unknown events);
 - ``state()``: its picture, as a subset of the mirror's JSON form (docs/mirror.md), compared
   with the oracle by :func:`reducers.agreement.disagreements`;
-- optionally ``advance(now)``: the clock moved to ``now`` (seconds), so timed states expire.
+- optionally ``advance(now)``: the clock moved to ``now`` (seconds), so timed states expire;
+- optionally ``close()``: the session is over (free a process or a connection).
 
 docs/client-testing.md is the tutorial.
 """
@@ -17,6 +18,7 @@ docs/client-testing.md is the tutorial.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -62,6 +64,65 @@ def advance(client: Client, now: int) -> None:
         move(now)
 
 
+def close(client: Client) -> None:
+    """Let ``client`` free what it holds (a process, a connection), if it has a ``close``."""
+    end = getattr(client, "close", None)
+    if end is not None:
+        end()
+
+
+class Guarded:
+    """A client whose every call either works or raises :class:`ClientError` saying what the
+    client did wrong, so a runner catches one exception and never crashes on a client's bug."""
+
+    def __init__(self, factory: Factory, session: ClientSession) -> None:
+        self.session = session
+        made = _guard("the factory", factory, session)
+        if not isinstance(made, Client):
+            raise ClientError(
+                f"the factory returned {type(made).__name__}, which has no receive() and "
+                "state() (docs/client-testing.md)"
+            )
+        self.client: Client = made
+
+    def receive(self, events: list[Any]) -> None:
+        _guard("receive", self.client.receive, events)
+
+    def advance(self, now: int) -> None:
+        _guard("advance", advance, self.client, now)
+
+    def state(self) -> Mapping[str, Any]:
+        state = _guard("state", self.client.state)
+        if not isinstance(state, Mapping):
+            raise ClientError(
+                f"the client's state() returned {type(state).__name__}; it returns a mapping "
+                "of sections, as the mirror's JSON form has them"
+            )
+        return state
+
+    def close(self) -> None:
+        _guard("close", close, self.client)
+
+
+def _guard(what: str, call: Callable[..., Any], *arguments: Any) -> Any:
+    try:
+        return call(*arguments)
+    except ClientError:
+        raise
+    except Exception as error:  # the client's own bug: a failure, never a crash of the run
+        name = what if what == "the factory" else f"the client's {what}()"
+        raise ClientError(f"{name} raised {type(error).__name__}: {error}") from error
+
+
+def wire_value(line: bytes) -> Any:
+    """What a client receives for one line of a response body: its JSON value, parsed afresh
+    (so a client that changes it changes nothing else), or its text when it is not JSON."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        return line.decode("utf-8", "replace")
+
+
 def load_factory(spec: str) -> Factory:
     """The factory named ``MODULE:FACTORY`` (``FACTORY`` may be dotted: ``module:Class.make``).
 
@@ -93,4 +154,14 @@ def load_factory(spec: str) -> Factory:
     return factory
 
 
-__all__ = ["Client", "ClientError", "ClientSession", "Factory", "advance", "load_factory"]
+__all__ = [
+    "Client",
+    "ClientError",
+    "ClientSession",
+    "Factory",
+    "Guarded",
+    "advance",
+    "close",
+    "load_factory",
+    "wire_value",
+]

@@ -5,22 +5,30 @@ view when the session opens, as docs/simulator.md's knowledge horizon has it), t
 event the session receives, leniently — so gaps, duplicates and bad input show in the mirror's
 ``stream`` section, where a scenario can check them — and keeps its clock at the simulator's.
 The run stops at the first step that fails; the failure carries everything a report needs.
+
+With a client under test (:mod:`scenarios.client`), every session also has the client author's
+own client (:mod:`scenarios.undertest`): it receives the same events in the same bodies the
+session's mirror folds, is told when the clock moves, and after every step its ``state()`` must
+agree with the mirror by :func:`reducers.agreement.disagreements`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 import reducers
+from eventmirror.errors import plural
 from eventmirror.recording import RecordingError, iter_records
 from reducers import Mirror
 from simulator import SimulatorError, World
 from simulator._core import Session
 
+from .client import ClientError, ClientSession, Factory
 from .commands import COMMANDS, SUBSCRIPTIONS
 from .matching import MISSING, Difference, compare
 from .model import (
@@ -28,6 +36,7 @@ from .model import (
     Deliver,
     Do,
     Expect,
+    ExpectClient,
     ExpectEvents,
     Open,
     Replay,
@@ -36,6 +45,8 @@ from .model import (
     Subscribe,
 )
 from .names import Symbolic, resolve
+from .outcome import Failure, Outcome
+from .undertest import UnderTest, parts
 
 
 @attrs.define
@@ -51,36 +62,14 @@ class Client:
     received: list[Any] = attrs.Factory(list)
     #: How many received events an expect_events step has looked at.
     checked: int = 0
-
-
-@attrs.frozen
-class Failure:
-    """Why a step failed. ``differences`` for a mirror, ``events`` for an event check."""
-
-    step: Step
-    headline: str
-    resolved: Any
-    differences: Sequence[Difference] = ()
-    #: (expected, actual, matches) rows; actual is None where nothing arrived.
-    events: Sequence[tuple[Any, Any, bool]] | None = None
-
-
-@attrs.frozen
-class Outcome:
-    scenario: Scenario
-    failure: Failure | None
-    #: name -> UUID, for showing UUIDs by name
-    names: Mapping[str, str]
-    #: Event types the simulator produced in this run (raw deliveries not counted).
-    produced: frozenset[str]
-    #: Of those, the ones produced before a mirror check (an ``expect`` step) that passed.
-    checked: frozenset[str]
-    #: How many steps ran (the failing one included).
-    steps_run: int
+    #: Whether the initial fetch showed the session anything.
+    fetched: bool = False
+    #: The client under test, if the run has one.
+    under_test: UnderTest | None = None
 
     @property
-    def passed(self) -> bool:
-        return self.failure is None
+    def bodies(self) -> list[list[Any]]:
+        return [] if self.under_test is None else self.under_test.bodies
 
 
 class _StepFailed(Exception):
@@ -91,8 +80,10 @@ class _StepFailed(Exception):
 class Run:
     """One scenario being run. Use :func:`run`."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, client: Factory | None = None) -> None:
         self.scenario = scenario
+        self.factory = client
+
         if scenario.start is None:
             self.world = World(seed=scenario.seed)
         else:
@@ -103,30 +94,63 @@ class Run:
         for name in scenario.uuids:
             self.names[name] = self.world.new_uuid()
         self.clients: dict[str, Client] = {}
+        self.current: Step = scenario.steps[0]
         for session, user in scenario.sessions.items():
-            self.open(session, user)
+            self.open(session, user, start_client=False)
         self.produced: set[str] = set()
 
-    def open(self, name: str, user: str) -> None:
+    def open(self, name: str, user: str, *, start_client: bool = True) -> None:
         session = self.world.open_session(user)
         # The client's initial fetch: what the session can see now, as a loaded mirror.
         stream = {"me": session.user, "now": self.world.now}
-        seed = reducers.from_json({"stream": stream, **self.world.view(session)})
-        self.clients[name] = Client(name, session, seed)
+        view = self.world.view(session)
+        seed = reducers.from_json({"stream": stream, **view})
+        client = self.clients[name] = Client(name, session, seed, fetched=any(view.values()))
+        if start_client:
+            self.start_clients([client])
+
+    def start_clients(self, clients: list[Client]) -> None:
+        if self.factory is None:
+            return
+        started = []
+        for client in clients:
+            user = client.session.user
+            session = ClientSession(client.session.id, user, self.names_of_users[user])
+            with self.client_failures(client):
+                client.under_test = UnderTest(
+                    self.factory, session, client.mirror, self.world.now, fetched=client.fetched
+                )
+            started.append((client, client.under_test))
+        # Every client is made before any is waited on: processes start side by side.
+        for client, under_test in started:
+            with self.client_failures(client):
+                under_test.start()
+
+    @property
+    def names_of_users(self) -> dict[str, str]:
+        return {self.names[user]: user for user in self.scenario.users}
 
     def run(self) -> Outcome:
         steps_run = 0
         failure = None
         checked: set[str] = set()
         try:
+            self.start_clients(list(self.clients.values()))
             for step in self.scenario.steps:
                 steps_run += 1
+                self.current = step
+                for client in self.clients.values():
+                    if client.under_test is not None:
+                        client.under_test.next_step()
                 self.step(step)
                 self.sync()
+                self.check_clients()
                 if isinstance(step, Expect):
                     checked |= self.produced
         except _StepFailed as failed:
             failure = failed.failure
+        finally:
+            self.close_clients()
         return Outcome(
             self.scenario,
             failure,
@@ -134,7 +158,58 @@ class Run:
             frozenset(self.produced),
             frozenset(checked),
             steps_run,
+            frozenset().union(*(under_test.delivered for under_test in self.under_test)),
+            frozenset().union(*(under_test.covered for under_test in self.under_test)),
+            self.tested(),
         )
+
+    def tested(self) -> bool:
+        checked = set().union(
+            *(parts(step.mirror) for step in self.scenario.steps if isinstance(step, Expect))
+        )
+        return any(checked & under_test.reported for under_test in self.under_test)
+
+    @property
+    def under_test(self) -> list[UnderTest]:
+        return [client.under_test for client in self.clients.values() if client.under_test]
+
+    # -- the client under test -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def client_failures(self, client: Client) -> Iterator[None]:
+        """A :class:`ClientError` inside is the failure of the current step."""
+        try:
+            yield
+        except ClientError as error:
+            raise self.fail(
+                self.current,
+                f"the client of session {client.name} failed: {error}",
+                session=client.name,
+                bodies=client.bodies,
+            ) from None
+
+    def check_clients(self) -> None:
+        for client in self.clients.values():
+            if client.under_test is None:
+                continue
+            with self.client_failures(client):
+                found = client.under_test.disagreements(client.mirror)
+            if found:
+                raise self.fail(
+                    self.current,
+                    f"the client of session {client.name} disagrees with the mirror at "
+                    f"{plural(len(found), 'path')}",
+                    session=client.name,
+                    bodies=client.bodies,
+                    disagreements=found,
+                )
+
+    def close_clients(self) -> None:
+        for client in self.clients.values():
+            if client.under_test is not None:
+                # The scenario's result stands; a client that cannot close is ended anyway.
+                with contextlib.suppress(ClientError):
+                    client.under_test.close()
 
     def resolve(self, value: Any, *, text_keys: bool = False) -> Any:
         return resolve(value, self.names, text_keys=text_keys)
@@ -155,6 +230,9 @@ class Run:
                 if produced:
                     self.produced.update(event["event"] for event in new)
             client.mirror = reducers.advance(client.mirror, self.world.now)
+            if client.under_test is not None:
+                with self.client_failures(client):
+                    client.under_test.advance(self.world.now)
 
     def receive(self, client: Client, items: Sequence[Any]) -> None:
         """Fold what arrived: event mappings, or raw bytes as read from a line."""
@@ -162,6 +240,9 @@ class Run:
         # Folded as the bytes a client reads off the wire, so the decoder is exercised too.
         lines = [item if isinstance(item, bytes) else _wire(item) for item in items]
         client.mirror = reducers.fold(lines, client.mirror)
+        if client.under_test is not None:
+            with self.client_failures(client):
+                client.under_test.receive(lines)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -182,6 +263,8 @@ class Run:
             self.expect(step)
         elif isinstance(step, ExpectEvents):
             self.expect_events(step)
+        elif isinstance(step, ExpectClient):
+            self.expect_client(step)
         else:  # pragma: no cover - format.py builds only the kinds above
             raise TypeError(f"unknown step {step!r}")
 
@@ -264,24 +347,47 @@ class Run:
 
     def expect(self, step: Expect) -> None:
         client = self.clients[step.session]
-        expected = self.resolve(step.mirror, text_keys=True)
-        actual = reducers.to_json(client.mirror)
+        differences = self.differences(step.mirror, reducers.to_json(client.mirror), step.strict)
+        if differences:
+            raise self.fail(
+                step,
+                f"the mirror of session {step.session} differs at "
+                f"{plural(len(differences), 'path')}",
+                differences=differences,
+            )
+
+    def expect_client(self, step: ExpectClient) -> None:
+        client = self.clients[step.session]
+        if client.under_test is None:
+            raise self.fail(
+                step,
+                "expect_client checks a client under test, and this run has none (run with "
+                "--client MODULE:FACTORY or --client-cmd COMMAND)",
+            )
+        with self.client_failures(client):
+            reported = client.under_test.state()
+        differences = self.differences(step.state, reported, step.strict)
+        if differences:
+            raise self.fail(
+                step,
+                f"the state of session {step.session}'s client differs at "
+                f"{plural(len(differences), 'path')}",
+                differences=differences,
+                session=step.session,
+            )
+
+    def differences(
+        self, written: Mapping[str, Any], actual: Mapping[str, Any], strict: bool
+    ) -> list[Difference]:
+        expected = self.resolve(written, text_keys=True)
         # Strict reaches below the sections named, never to the sections left out.
-        differences = [
+        return [
             difference
             for section, want in expected.items()
             for difference in compare(
-                want, actual.get(section, MISSING), strict=step.strict, path=(section,)
+                want, actual.get(section, MISSING), strict=strict, path=(section,)
             )
         ]
-        if differences:
-            count = len(differences)
-            raise self.fail(
-                step,
-                f"the mirror of session {step.session} differs at {count} "
-                f"{'path' if count == 1 else 'paths'}",
-                differences=differences,
-            )
 
     def expect_events(self, step: ExpectEvents) -> None:
         client = self.clients[step.session]
@@ -323,6 +429,7 @@ def _wire(event: Any) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def run(scenario: Scenario) -> Outcome:
-    """Run a scenario to its end or its first failing step."""
-    return Run(scenario).run()
+def run(scenario: Scenario, client: Factory | None = None) -> Outcome:
+    """Run a scenario to its end or its first failing step; with ``client``, a factory of
+    clients under test, one client per session is checked against its mirror too."""
+    return Run(scenario, client).run()

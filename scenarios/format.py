@@ -24,6 +24,7 @@ from .model import (
     Deliver,
     Do,
     Expect,
+    ExpectClient,
     ExpectEvents,
     Open,
     Replay,
@@ -48,6 +49,7 @@ STEP_KEYS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "open": (("open", "user"), ()),
     "expect": (("expect", "mirror"), ("strict",)),
     "expect_events": (("expect_events", "events"), ()),
+    "expect_client": (("expect_client", "state"), ("strict",)),
 }
 #: The top-level keys of the mirror's JSON form, which ``expect: mirror:`` checks.
 MIRROR_SECTIONS: tuple[str, ...] = tuple(reducers.to_json(reducers.empty(None)))
@@ -257,22 +259,14 @@ class _Checker:
                 raise self.fail(item.line_of("user"), f"{user!r} is not among the users")
             step = Open(**base, session=names.new_session(item, "open", user), user=user)
         elif kind == "expect":
-            strict = item.get("strict", False)
-            if not isinstance(strict, bool):
-                raise self.fail(item.line_of("strict"), "strict is true or false")
-            mirror = item["mirror"]
-            if not isinstance(mirror, LocatedDict):
-                raise self.fail(item.line_of("mirror"), "mirror is a mapping of mirror sections")
-            for section in mirror:
-                if section not in MIRROR_SECTIONS:
-                    hint = did_you_mean(str(section), MIRROR_SECTIONS)
-                    raise self.fail(
-                        mirror.line_of(section),
-                        f"the mirror has no section {section!r}{hint} (its sections: "
-                        f"{', '.join(MIRROR_SECTIONS)}; docs/mirror.md)",
-                    )
+            strict, mirror = self.expectation(item, "mirror")
             step = Expect(
                 **base, session=names.session(item, "expect"), mirror=mirror, strict=strict
+            )
+        elif kind == "expect_client":
+            strict, state = self.expectation(item, "state")
+            step = ExpectClient(
+                **base, session=names.session(item, "expect_client"), state=state, strict=strict
             )
         else:
             events = item["events"]
@@ -292,6 +286,25 @@ class _Checker:
                 **base, session=names.session(item, "expect_events"), events=list(events)
             )
         return step
+
+    def expectation(self, item: LocatedDict, key: str) -> tuple[bool, LocatedDict]:
+        """``strict`` and the sections of an ``expect`` (``mirror``) or ``expect_client``
+        (``state``: the client reports the mirror's sections) step."""
+        strict = item.get("strict", False)
+        if not isinstance(strict, bool):
+            raise self.fail(item.line_of("strict"), "strict is true or false")
+        sections = item[key]
+        if not isinstance(sections, LocatedDict):
+            raise self.fail(item.line_of(key), f"{key} is a mapping of mirror sections")
+        for section in sections:
+            if section not in MIRROR_SECTIONS:
+                hint = did_you_mean(str(section), MIRROR_SECTIONS)
+                raise self.fail(
+                    sections.line_of(section),
+                    f"the mirror has no section {section!r}{hint} (its sections: "
+                    f"{', '.join(MIRROR_SECTIONS)}; docs/mirror.md)",
+                )
+        return strict, sections
 
     def do_step(self, item: LocatedDict, base: dict[str, Any], names: NamePass) -> Do:
         command_name = item["do"]
@@ -453,6 +466,7 @@ __all__ = [
     "Deliver",
     "Do",
     "Expect",
+    "ExpectClient",
     "ExpectEvents",
     "Open",
     "Replay",

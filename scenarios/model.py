@@ -70,6 +70,15 @@ class Expect(Step):
 
 
 @attrs.frozen
+class ExpectClient(Step):
+    """Checks the state the session's client under test reports, as ``Expect`` checks a mirror."""
+
+    session: str
+    state: Mapping[str, Any]
+    strict: bool
+
+
+@attrs.frozen
 class ExpectEvents(Step):
     session: str
     events: list[Any]

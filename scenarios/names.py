@@ -28,6 +28,7 @@ _REFERENCING_KEYS: Mapping[str, tuple[str, ...]] = {
     "deliver": ("deliver",),
     "subscribe": ("to",),
     "expect": ("mirror",),
+    "expect_client": ("state",),
     "expect_events": ("events",),
 }
 

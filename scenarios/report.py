@@ -12,10 +12,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .engine import Outcome
+from eventmirror.errors import plural
+from reducers.agreement import Disagreement
+
 from .format import STEP_KEYS
 from .matching import MISSING, Difference, Regex, Unordered, _Marker
 from .names import Symbolic
+from .outcome import Outcome
 
 _PLAIN = re.compile(r"^[A-Za-z_$/][A-Za-z0-9_ $./@:+-]*$")
 _NOT_PLAIN = {"true", "false", "null", "True", "False", "Null", "NULL", "TRUE", "FALSE", "~"}
@@ -76,6 +79,10 @@ def render_outcome(outcome: Outcome) -> str:
         lines += _differences(failure.differences, names_of)
     if failure.events is not None:
         lines += _event_table(failure.events, names_of)
+    if failure.bodies is not None:
+        lines += _received(failure.session, failure.bodies, names_of)
+    if failure.disagreements:
+        lines += _disagreements(failure.disagreements, names_of)
     return "\n".join(lines) + "\n"
 
 
@@ -104,6 +111,62 @@ def _differences(differences: Sequence[Difference], names_of: Symbolic) -> list[
             f"      actual:   {actual}",
         ]
     return lines
+
+
+def _received(
+    session: str | None, bodies: Sequence[Sequence[Any]], names_of: Symbolic
+) -> list[str]:
+    """What the client received in the failing step: one row per event, by body."""
+    if not any(bodies):
+        return [f"  the client of session {session} received no events in this step"]
+    count = sum(map(len, bodies))
+    lines = [
+        f"  the client of session {session} received in this step "
+        f"({plural(len(bodies), 'body', 'bodies')}, {plural(count, 'event')}):",
+        "    body    #  event",
+    ]
+    for number, body in enumerate(bodies, 1):
+        for position, event in enumerate(body):
+            shown = flow(names_of(event)) if isinstance(event, Mapping) else _raw(event)
+            lines.append(f"    {number:>4}  {position:>3}  {_cell(shown)}")
+    return lines
+
+
+def _raw(item: Any) -> str:
+    return f"(not an event) {flow(item)}"
+
+
+def _cell(text: str) -> str:
+    limit = 2 * _STEP_SHOWN // 3
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _disagreements(found: Sequence[Disagreement], names_of: Symbolic) -> list[str]:
+    """The comparison's findings by path, in the scenario's terms."""
+    lines = ["  the client's state against the mirror (UUIDs shown by their $names):"]
+    for disagreement in found:
+        path = path_text([names_of(part) for part in _parts(disagreement.path)])
+        kind = disagreement.kind
+        if kind in ("unknown section", "not an object"):
+            reported = flow(names_of(disagreement.reported))
+            lines += [f"    {path}  ({kind}{disagreement.hint})", f"      client:   {reported}"]
+            continue
+        note = {"missing": "  (the client lacks it)", "extra": "  (the mirror has none)"}
+        expected = "(not there)" if kind == "extra" else flow(names_of(disagreement.expected))
+        reported = "(not there)" if kind == "missing" else flow(names_of(disagreement.reported))
+        lines += [
+            f"    {path}{note.get(kind, '')}",
+            f"      mirror:   {expected}",
+            f"      client:   {reported}",
+        ]
+    return lines
+
+
+def _parts(pointer: str) -> list[str]:
+    """A JSON Pointer's reference tokens (RFC 6901), unescaped."""
+    if not pointer:
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
 
 
 def _value(value: Any, names_of: Symbolic) -> str:

@@ -15,6 +15,7 @@ import pytest
 import scenarios
 from eventmirror.cli import main
 from scenarios.cli import library
+from scenarios.client import Factory
 
 from .samples import PASSING
 
@@ -220,10 +221,10 @@ def test_a_crash_in_the_engine_is_an_error_for_that_scenario_only(
 ) -> None:
     real_run = scenarios.run
 
-    def crashing(scenario: scenarios.Scenario) -> scenarios.Outcome:
+    def crashing(scenario: scenarios.Scenario, client: Factory | None) -> scenarios.Outcome:
         if scenario.name.startswith("ben"):
             raise KeyError("a bug")
-        return real_run(scenario)
+        return real_run(scenario, client)
 
     monkeypatch.setattr(scenarios, "run", crashing)
     write(here, "good.scenario.yaml", PASSING)
