@@ -29,10 +29,11 @@ from eventmirror.client_scenario import (
 )
 from examples.clients.buggy_clients import BUGS
 from reducers import Mirror
-from reducers.agreement import Disagreement, disagreements
-from scenarios.client import Client, ClientSession, Factory, advance
+from reducers.agreement import Disagreement
+from scenarios.client import Client, ClientSession, Factory
 from scenarios.engine import Run
 from scenarios.model import Expect, Scenario
+from scenarios.outcome import Failure
 from simulator import World
 
 REPORTED = ("tags", "objects", "chats")
@@ -98,45 +99,14 @@ def _failure(factory: Factory, options: settings, **machine: Any) -> str:
     return str(caught.value)
 
 
-class ReplayWithClient(Run):
-    """The scenario engine with a client beside each session's mirror, checked after every
-    step as the machine checks it: the first step where a client disagrees is kept."""
-
-    def __init__(self, scenario: Scenario, factory: Factory) -> None:
-        self.factory = factory
-        self.under_test: dict[str, Client] = {}
-        self.first_disagreement: tuple[int, str, list[Disagreement]] | None = None
-        self.step_index = 0
-        super().__init__(scenario)
-
-    def open(self, name: str, user: str) -> None:
-        super().open(name, user)
-        session = self.clients[name].session
-        self.under_test[name] = self.factory(ClientSession(session.id, session.user, user))
-
-    def receive(self, client: Any, items: Sequence[Any]) -> None:
-        super().receive(client, items)
-        self.under_test[client.name].receive([json.loads(json.dumps(item)) for item in items])
-
-    def step(self, step: Any) -> None:
-        self.step_index = step.index
-        super().step(step)
-
-    def sync(self, *, produced: bool = False) -> None:
-        super().sync(produced=produced)
-        for name, client in self.clients.items():
-            advance(self.under_test[name], self.world.now)
-            found = disagreements(reducers.to_json(client.mirror), self.under_test[name].state())
-            if found and self.first_disagreement is None:
-                self.first_disagreement = (self.step_index, name, found)
-
-
-def _replayed(message: str, factory: Factory) -> tuple[Scenario, ReplayWithClient]:
+def _replayed(message: str, factory: Factory) -> tuple[Scenario, Failure | None]:
+    """The printed scenario, and how the scenario engine fails ``factory``'s client on it
+    (None: the client agreed after every step); the mirror itself must pass it."""
     (scenario,) = scenarios.loads(scenario_between_markers(message))
     assert scenarios.run(scenario).passed, "the mirror must pass the printed scenario"
-    replay = ReplayWithClient(scenario, factory)
-    assert replay.run().passed
-    return scenario, replay
+    failure = scenarios.run(scenario, client=factory).failure
+    assert failure is None or failure.disagreements, failure
+    return scenario, failure
 
 
 @pytest.mark.parametrize(
@@ -154,21 +124,20 @@ def test_a_planted_bug_is_found_and_its_scenario_fails_the_same_client(
     message = _failure(bug, FIND_ONLY, domains=domains)
     assert "disagrees with its oracle" in message
     assert SCENARIO_BEGIN in message and SCENARIO_END in message
-    scenario, replay = _replayed(message, bug)
-    assert replay.first_disagreement is not None, "the scenario must show the bug"
+    scenario, failure = _replayed(message, bug)
+    assert failure is not None, "the scenario must show the bug"
     # And a correct client goes through the same scenario without a disagreement.
-    assert _replayed(message, folding)[1].first_disagreement is None
+    assert _replayed(message, folding)[1] is None
     assert isinstance(scenario.steps[-1], Expect)
 
 
 def test_the_shrunk_scenario_is_short_and_fails_at_its_last_command() -> None:
     message = _failure(ignores_unshare, CI_SETTINGS, domains=("tags", "objects"))
-    scenario, replay = _replayed(message, ignores_unshare)
+    scenario, failure = _replayed(message, ignores_unshare)
     assert len(scenario.steps) <= 8, message
-    assert replay.first_disagreement is not None
-    step, _, found = replay.first_disagreement
-    assert step == len(scenario.steps) - 2, "the disagreement comes with the last command"
-    assert any(item.path.startswith("/objects/") for item in found)
+    assert failure is not None
+    assert failure.step.index == len(scenario.steps) - 2, "it comes with the last command"
+    assert any(item.path.startswith("/objects/") for item in failure.disagreements)
     assert "$object" in message and "save: object" in message
 
 
@@ -178,9 +147,8 @@ def test_the_tutorials_example_failure_is_a_scenario_that_shows_the_bug() -> Non
         for path in sorted(DOCS.glob("client-testing*.md"))
         if SCENARIO_BEGIN in path.read_text(encoding="utf-8")
     ]
-    _, replay = _replayed(text, ignores_unshare)
-    assert replay.first_disagreement is not None
-    assert _replayed(text, folding)[1].first_disagreement is None
+    assert _replayed(text, ignores_unshare)[1] is not None
+    assert _replayed(text, folding)[1] is None
 
 
 def test_a_correct_client_passes_with_re_sends_subscriptions_and_timers() -> None:
@@ -331,7 +299,6 @@ def test_every_planted_bug_of_the_example_clients_is_found(bug: str) -> None:
         try:
             run_state_machine_as_test(client_machine(BUGS[bug], seed=seed), settings=FIND_ONLY)
         except ClientDisagrees as failure:
-            _, replay = _replayed(str(failure), BUGS[bug])
-            assert replay.first_disagreement is not None, str(failure)
+            assert _replayed(str(failure), BUGS[bug])[1] is not None, str(failure)
             return
     pytest.fail(f"{bug} was not found with simulator seeds 0, 1 and 2")
