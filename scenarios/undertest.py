@@ -35,8 +35,8 @@ class UnderTest:
         self.bodies: list[list[Any]] = []
         #: Event types received in the whole run.
         self.delivered: set[str] = set()
-        #: Event types received in a step that changed what the client reports (its sections,
-        #: and of ``stream`` the fields it reports), after which it agreed: what the run
+        #: Event types of the events that changed what the client reports (its sections, and
+        #: of ``stream`` the fields it reports) in a step after which it agreed: what the run
         #: tested this client on. A client of tags is not tested on chats by a chat scenario.
         self.covered: set[str] = set()
         #: Every part of the state it reported (:func:`parts`).
@@ -93,7 +93,7 @@ class UnderTest:
             return []
         self.told = False
         reported = self.client.state()
-        before, oracle = self._form, self._form
+        start, before, oracle = self._checked, self._form, self._form
         if checked is not self._checked:
             oracle = reducers.to_json(checked)
             self._checked, self._form = checked, oracle
@@ -105,8 +105,24 @@ class UnderTest:
             and oracle is not before
             and _reported_part(oracle, reported) != _reported_part(before, reported)
         ):
-            self.covered.update(_types(event for body in self.bodies for event in body))
+            self.covered.update(self._changed_by(start, reported))
         return found
+
+    def _changed_by(self, start: Mirror, reported: Mapping[str, Any]) -> set[str]:
+        """The types of this step's events that, applied one by one from ``start`` (the
+        oracle at the previous check), changed the sections the client reports: a conference
+        event in the same body as an object event does not count for a client of objects."""
+        # Every event moves ``stream``; what an event type does is what it does elsewhere.
+        reported = {section: value for section, value in reported.items() if section != STREAM}
+        types: set[str] = set()
+        mirror, part = start, _reported_part(reducers.to_json(start), reported)
+        for event in (event for body in self.bodies for event in body):
+            after = reducers.apply(mirror, event)
+            after_part = _reported_part(reducers.to_json(after), reported)
+            if after_part != part:
+                types |= _types([event])
+            mirror, part = after, after_part
+        return types
 
     def close(self) -> None:
         self.client.close()

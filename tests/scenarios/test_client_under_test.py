@@ -20,6 +20,7 @@ from .toy_clients import (
     MirrorClient,
     NoClock,
     StreamAndTags,
+    TagsOnly,
     not_a_client,
 )
 
@@ -183,3 +184,20 @@ def test_expect_client_without_a_client_under_test_fails_saying_so() -> None:
 def test_expect_client_is_checked_when_the_file_loads(step: str, said: str) -> None:
     with pytest.raises(ScenarioFileError, match=said):
         scenarios.loads(HEAD + TAG + step, "x.scenario.yaml")
+
+
+def test_an_event_type_counts_as_tested_only_where_it_changed_what_the_client_reports() -> None:
+    # One step gives ben tag_modify and object_share in one body: a client of tags is tested
+    # on tag_modify (it changed the tags it reports), not on object_share (only objects).
+    steps = (
+        "  - do: tags.create\n    as: anna\n    with: {label: P}\n    save: p\n"
+        "  - do: objects.create\n    as: anna\n"
+        "    with: {type: contact, description: Hans, tags: [$p]}\n"
+        "  - do: tags.modify\n    as: anna\n    with: {tag: $p, policy: {ben: 1}}\n"
+        "  - expect_events: ben\n    events: [{event: tag_modify}, {event: object_share}]\n"
+    )
+    tags_only = outcome(steps, TagsOnly)
+    assert tags_only.passed
+    assert "tag_modify" in tags_only.covered
+    assert "object_share" in tags_only.delivered and "object_share" not in tags_only.covered
+    assert "object_share" in outcome(steps, MirrorClient).covered
