@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
-from eventmirror.recording import iter_records
+from eventmirror.recording import DEFAULT_MAX_DOCUMENT, iter_records
 
 
 @runtime_checkable
@@ -28,9 +28,63 @@ class Numbered:
         self.line: int | None = None
 
     def __iter__(self) -> Iterator[bytes]:
-        for record in iter_records(self._stream):
-            self.line = record.line
+        # JSON Lines, the usual recording, read line by line as they are: a line that is one
+        # object is the record :func:`iter_records` would make of it, without a Record per
+        # line and a second generator (a fifth of reading a recording). At the first line
+        # that is anything else, the command line's reader takes over from that line.
+        readline = self._stream.readline
+        limit = _LONGEST_LINE
+        line = 0
+        while True:
+            raw = readline(limit)
+            if not raw:
+                return
+            if raw[0] == _LBRACE and raw[-2:] == _CLOSED and len(raw) < limit:
+                # The usual line, one object and its line break: the decoder reads past the
+                # break, and not stripping it saves a copy of every line.
+                line += 1
+                self.line = line
+                yield raw
+                continue
+            whole = raw[-1] == _NEWLINE or len(raw) < limit
+            text = raw.strip(_SPACE)
+            if whole and not text:
+                line += 1
+            elif whole and text[0] == _LBRACE and text[-1] == _RBRACE and len(text) < limit - 1:
+                line += 1
+                self.line = line
+                yield text
+            else:
+                break
+        resumed: Any = _Resumed(raw, self._stream)  # what iter_records reads: readline
+        for record in iter_records(resumed):
+            self.line = record.line + line
             yield record.data
+
+
+#: What :func:`iter_records` reads of a line at once: a document of its largest size and a
+#: line break (``\r\n``).
+_LONGEST_LINE: Final = DEFAULT_MAX_DOCUMENT + 2
+_SPACE: Final = b" \t\r\n"  # JSON's whitespace
+_NEWLINE, _LBRACE, _RBRACE = b"\n{}"
+_CLOSED: Final = b"}\n"
+
+
+class _Resumed:
+    """A stream whose first line is one already read: the reader resumes at that line."""
+
+    __slots__ = ("_first", "_stream")
+
+    def __init__(self, first: bytes, stream: Any) -> None:
+        self._first: bytes | None = first
+        self._stream = stream
+
+    def readline(self, size: int = -1, /) -> bytes:
+        first, self._first = self._first, None
+        if first is not None:
+            return first
+        line: bytes = self._stream.readline(size)
+        return line
 
 
 class _Encoded:

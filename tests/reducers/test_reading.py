@@ -1,0 +1,58 @@
+"""fold's reading of a file (reducers/_reading.py) gives the records, and the lines, that the
+command line's reader (eventmirror.recording.iter_records) gives."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventmirror.recording import iter_records
+from reducers._reading import Numbered
+
+EVENT = b'{"id": 1, "event": "user_modify", "time": 5}'
+#: Lines of every kind a recording holds: JSON Lines, blank lines, bodies on one line and
+#: pretty-printed, broken text, a byte-order mark, a line without its final line break.
+LINES = st.sampled_from(
+    [
+        EVENT + b"\n",
+        b"  " + EVENT + b"  \r\n",
+        b"\n",
+        b"   \t\n",
+        b"[" + EVENT + b", " + EVENT + b"]\n",
+        b"[\n",
+        b"  " + EVENT + b",\n",
+        b"]\n",
+        b"{\n",
+        b'  "id": 3, "event": "phone_modify", "time": 9\n',
+        b"}\n",
+        b'{"id": 4, "event": \n',
+        b"not json\n",
+        b"\xef\xbb\xbf" + EVENT + b"\n",
+        EVENT + b" " + EVENT + b"\n",
+        EVENT,
+    ]
+)
+
+
+def numbered(data: bytes) -> list[tuple[int | None, bytes]]:
+    """What fold reads, up to the line break it leaves on a plain JSON Lines record (the
+    decoder reads past it)."""
+    reading = Numbered(io.BytesIO(data))
+    return [(reading.line, record.rstrip(b"\n")) for record in reading]
+
+
+def by_the_command_line(data: bytes) -> list[tuple[int | None, bytes]]:
+    return [(record.line, record.data) for record in iter_records(io.BytesIO(data))]
+
+
+@given(st.lists(LINES, max_size=12))
+def test_fold_reads_a_file_as_the_command_line_does(lines: list[bytes]) -> None:
+    data = b"".join(lines)
+    assert numbered(data) == by_the_command_line(data)
+
+
+def test_json_lines_are_read_line_by_line_until_something_else_comes() -> None:
+    data = EVENT + b"\n\n" + EVENT + b"\n[\n" + EVENT + b"\n]\n" + EVENT + b"\n"
+    assert numbered(data) == [(1, EVENT), (3, EVENT), (5, EVENT), (7, EVENT)]
