@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+import pytest
 
 import reducers
 from eventmirror.codec import decode
@@ -117,3 +120,11 @@ def assert_sessions_mirror(world: World) -> None:
 def empty_form() -> dict[str, Any]:
     """The JSON form of a mirror that has seen nothing, without its ``stream``."""
     return fold_form(reducers.empty(None))
+
+
+#: For tests that run the JavaScript example client under ``node``. .ci/run installs node and
+#: runs with CI=true, so in CI a missing node fails those tests instead of skipping them.
+needs_node = pytest.mark.skipif(
+    shutil.which("node") is None and os.environ.get("CI") != "true",
+    reason="node is not on PATH: the JavaScript example client needs it",
+)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import random
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from examples.clients import buggy_clients, simple_client
 from examples.clients.buggy_clients import BUGS
 from examples.clients.simple_client import SimpleClient, make_client
 from scenarios.client import ClientSession, load_factory
+from tests.support import needs_node
 
 from . import staging
 from .node import JS_CLIENT, NODE, js_client
@@ -34,12 +34,6 @@ from .node import JS_CLIENT, NODE, js_client
 #: Days on which every planted bug must show (each is found on at least one of them; the
 #: rarest, another owner's trashed object in my view when I purge my trash, first on day 14).
 BUG_SEEDS = range(16)
-
-# .ci/run installs node (CI=true there), so in CI a missing node fails instead of skipping.
-needs_node = pytest.mark.skipif(
-    NODE is None and os.environ.get("CI") != "true",
-    reason="node is not on PATH: the JavaScript example client needs it",
-)
 
 
 def short_day(seed: int) -> staging.Day:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.support import needs_node
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "client-testing.md").read_text()
@@ -50,7 +49,7 @@ def test_the_tutorial_client_passes_the_library(tmp_path: Path) -> None:
     assert_a_tags_client(conformance(tmp_path, "--client", "myclient:make_client"))
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@needs_node
 def test_the_javascript_client_passes_the_library(tmp_path: Path) -> None:
     (tmp_path / "client.mjs").write_text(block(r"```js\n(.*?)```"))
     # The tags and stream files: a node process per session is slow to start.

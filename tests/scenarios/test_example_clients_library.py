@@ -3,7 +3,6 @@ every scenario, each planted bug fails at least one, through the engine and the 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from scenarios import Outcome
 from scenarios.cli import library
 from scenarios.client import Factory
 from scenarios.process_client import ProcessFactory
+from tests.support import needs_node
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADED = [s for path in sorted(library().glob("*.scenario.yaml")) for s in scenarios.load(path)]
@@ -35,7 +35,7 @@ def test_every_planted_bug_fails_a_library_scenario(bug: str) -> None:
     assert any(not outcome.passed for outcome in outcomes(BUGS[bug]))
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@needs_node
 def test_the_javascript_client_passes_the_scenarios_of_its_domains() -> None:
     script = ROOT / "examples" / "clients" / "js" / "client.mjs"
     factory = ProcessFactory(f"node {script}")
