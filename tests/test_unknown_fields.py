@@ -19,7 +19,7 @@ from eventmirror.codec import decode, decode_in_full
 from eventmirror.errors import EventError
 from eventmirror.events import EVENT_TYPES
 from eventmirror.explain import wire_name
-from eventmirror.strategies import wire_events
+from eventmirror.strategies import wire_events, wire_streams
 from eventmirror.wire import decode_line
 from tests.support import ME, wire
 
@@ -194,3 +194,23 @@ def test_an_added_field_is_counted_and_changes_nothing_else(
         return  # an event strict mode refuses anyway (it contradicts an empty mirror)
     with pytest.raises(EventError, match="not a field of"):
         reducers.fold(lines({**event, name: value}), strict=True)
+
+
+@given(wire_streams(max_size=25), st.data())
+def test_fold_reduces_events_with_unknown_fields_as_apply_does(
+    stream: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """fold reduces the next event in place even when it carries fields the reference does
+    not define (the fast decoder refuses the line): the same mirror and counts as ``apply``
+    event by event, and a mirror handed to fold stays as it was."""
+    marked = [
+        {**event, "zz_added": 1} if data.draw(st.booleans(), label=f"mark {index}") else event
+        for index, event in enumerate(stream)
+    ]
+    half = len(marked) // 2
+    start = reducers.fold(lines(*marked[:half]), me=ME)
+    before = reducers.dumps(start)
+    folded = reducers.fold(lines(*marked[half:]), start)
+    applied = reduce(reducers.apply, lines(*marked[half:]), start)
+    assert reducers.dumps(folded) == reducers.dumps(applied)
+    assert reducers.dumps(start) == before
