@@ -110,6 +110,52 @@ def subscription(domain: str, method: str) -> Handler:
     return subscribe
 
 
+def readable(served: Served, sid: str, uuid: str, kind: str) -> None:
+    """The calling session's user may read ``uuid``, an object of type ``kind``."""
+    found = served.world.objects.objects.get(uuid)
+    if found is None or found.type != kind:
+        raise ClientMistake(404, f"no {kind} {uuid!r}")
+    if not served.world.objects.can_read(served.session(sid).user, uuid):
+        raise ClientMistake(403, f"the session's user may not read {kind} {uuid!r}")
+
+
+async def sensor_action(request: web.Request) -> web.Response:
+    """Asks a sensor for an action: answers its action UUID, which the ``sensor_action`` event
+    a test runner causes later (``sensor.action`` with ``action_uuid``) carries."""
+    served, sid = the_session(request)
+    sensor = request.match_info["uuid"]
+    readable(served, sid, sensor, "sensor")
+    asked = await body(request)
+    action = served.world.new_uuid()
+    served.journal.append(
+        {
+            "call": "sensor action",
+            "sid": sid,
+            "sensor": sensor,
+            "body": asked,
+            "action-uuid": action,
+        }
+    )
+    return answer({"action-uuid": action})
+
+
+async def presentation_control(request: web.Request) -> web.Response:
+    """A control message to a presentation (a keepalive's answer): journaled, answered ``{}``.
+    The simulator models no answer to a keepalive (docs/simulator.md)."""
+    served, sid = the_session(request)
+    presentation = request.match_info["uuid"]
+    readable(served, sid, presentation, "presentation")
+    message = await body(request)
+    served.journal.append(
+        {"call": "presentation control", "sid": sid, "presentation": presentation, "body": message}
+    )
+    return answer({})
+
+
+async def journal(request: web.Request) -> web.Response:
+    return answer(request.app[SERVED].journal)
+
+
 async def openapi(request: web.Request) -> web.Response:
     return answer(document(ROUTES))
 
@@ -139,9 +185,17 @@ ROUTES: Final[tuple[tuple[str, str, Handler, str], ...]] = (
         subscription("sensor", "subscribe"),
         "Subscribe to a sensor's events",
     ),
+    ("POST", "/api/sensor/{uuid}/action", sensor_action, "Ask a sensor for an action"),
+    (
+        "POST",
+        "/api/presentation/{uuid}/control",
+        presentation_control,
+        "Send a presentation a control message (a keepalive's answer)",
+    ),
     ("POST", "/_eventmirror/commands/{name}", run_command, "Run a simulator command"),
     ("POST", "/_eventmirror/advance", advance, "Advance the virtual clock"),
     ("GET", "/_eventmirror/users", users, "The world's users: name to UUID"),
+    ("GET", "/_eventmirror/journal", journal, "Sensor actions and presentation controls asked"),
     ("GET", "/_eventmirror/sessions/{sid}/events", session_events, "A session's event log"),
     ("GET", "/_eventmirror/sessions/{sid}/mirror", session_mirror, "A session's oracle mirror"),
     (

@@ -50,6 +50,9 @@ class Served:
         #: Sessions ended with ``DELETE /api/session``: the simulator keeps delivering to
         #: them (it has no way to close one), the server no longer answers for them.
         self.ended: set[str] = set()
+        #: The calls a client made that the simulator does not carry out by itself (sensor
+        #: actions, presentation control messages), in order, for a test runner to read.
+        self.journal: list[dict[str, Any]] = []
         self._wakeup = asyncio.Event()
 
     @classmethod

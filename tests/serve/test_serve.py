@@ -204,3 +204,56 @@ def test_the_same_requests_give_byte_identical_streams() -> None:
             streams.append(json.dumps(events).encode())
     assert streams[0] == streams[1]
     assert b"object_new" in streams[0]
+
+
+def test_a_sensor_action_answers_the_uuid_its_later_event_carries(server: Server) -> None:
+    sid = server.log_in("anna")
+    _, answer = server.control(
+        "commands/objects.create", {"as": "anna", "with": {"type": "sensor"}}
+    )
+    sensor = answer["result"]
+    assert server.call("GET", f"/api/sensor/{sensor}/event?sid={sid}")[0] == 200
+    status, answer = server.call("POST", f"/api/sensor/{sensor}/action?sid={sid}", {"point": [1]})
+    assert status == 200
+    action = answer["action-uuid"]
+    status, journal = server.control("journal", method="GET")
+    assert journal == [
+        {
+            "call": "sensor action",
+            "sid": sid,
+            "sensor": sensor,
+            "body": {"point": [1]},
+            "action-uuid": action,
+        }
+    ]
+    arguments = {
+        "sensor": sensor,
+        "millis": 1000,
+        "point": [1, None],
+        "status": "ok",
+        "action_uuid": action,
+    }
+    assert server.control("commands/sensor.action", {"with": arguments})[0] == 200
+    (event,) = [e for e in poll(server, sid) if e["event"] == "sensor_action"]
+    assert event["action-uuid"] == action
+
+    other = server.log_in("ben")
+    status, answer = server.call("POST", f"/api/sensor/{sensor}/action?sid={other}", {})
+    assert status == 403 and "may not read" in answer["error"]
+    status, answer = server.call("POST", f"/api/presentation/{sensor}/control?sid={sid}", {})
+    assert status == 404 and "no presentation" in answer["error"]
+
+
+def test_a_presentation_control_message_is_journaled(server: Server) -> None:
+    sid = server.log_in("anna")
+    _, answer = server.control(
+        "commands/objects.create", {"as": "anna", "with": {"type": "presentation"}}
+    )
+    talk = answer["result"]
+    message = {"type": "keepalive"}
+    status, answer = server.call("POST", f"/api/presentation/{talk}/control?sid={sid}", message)
+    assert (status, answer) == (200, {})
+    _, journal = server.control("journal", method="GET")
+    assert journal == [
+        {"call": "presentation control", "sid": sid, "presentation": talk, "body": message}
+    ]
