@@ -3,6 +3,7 @@ events and oracle, and compare a client's state with it (docs/serve.md)."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from aiohttp import web
@@ -20,8 +21,9 @@ from .world import Served, UnknownSession
 async def control_token(request: web.Request, handler: Handler) -> web.StreamResponse:
     """With a token, every control call must carry it as ``Authorization: Bearer TOKEN``."""
     token = request.app.get(TOKEN)
+    sent = request.headers.get("Authorization", "").encode()
     guarded = token and request.path.startswith("/_eventmirror/")
-    if guarded and request.headers.get("Authorization", "") != f"Bearer {token}":
+    if guarded and not hmac.compare_digest(sent, f"Bearer {token}".encode()):
         raise ClientMistake(401, "control calls need 'Authorization: Bearer TOKEN'")
     return await handler(request)
 
@@ -80,6 +82,12 @@ async def advance(request: web.Request) -> web.Response:
     served = request.app[SERVED]
     served.world.advance(seconds)
     served.changed()
+    return answer({"now": served.world.now})
+
+
+async def reset(request: web.Request) -> web.Response:
+    served = request.app[SERVED]
+    served.reset()
     return answer({"now": served.world.now})
 
 

@@ -8,7 +8,7 @@ requests at once; after every change :meth:`Served.changed` wakes the waiting lo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -17,6 +17,7 @@ import reducers
 from reducers import Mirror
 from scenarios.engine import Run
 from scenarios.model import Scenario
+from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
 from simulator._core import Session
 
@@ -44,39 +45,58 @@ class UnknownSession(LookupError):
 class Served:
     """The world a server serves, with what HTTP adds to it."""
 
-    def __init__(self, world: World, oracles: dict[str, Oracle] | None = None) -> None:
-        self.world = world
-        self.oracles: dict[str, Oracle] = dict(oracles or {})
+    def __init__(self, start: Callable[[], tuple[World, dict[str, Oracle]]]) -> None:
+        #: Builds the starting state, the same each time: the world and its sessions' oracles.
+        self._start = start
+        self._wakeup = asyncio.Event()
+        self._begin()
+
+    def _begin(self) -> None:
+        self.world, self.oracles = self._start()
         #: Sessions ended with ``DELETE /api/session``: the simulator keeps delivering to
         #: them (it has no way to close one), the server no longer answers for them.
         self.ended: set[str] = set()
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
-        self._wakeup = asyncio.Event()
+
+    def reset(self) -> None:
+        """Back to the starting state: a new world built as the first was. Sessions logged in
+        since are gone; waiting long-polls wake and find so."""
+        self._begin()
+        self.changed()
 
     @classmethod
     def new(cls, users: Sequence[str], seed: int = 0) -> Served:
-        world = World(seed=seed)
-        for user in users:
-            world.add_user(user)
-        return cls(world)
+        def start() -> tuple[World, dict[str, Oracle]]:
+            world = World(seed=seed)
+            for user in users:
+                world.add_user(user)
+            return world, {}
+
+        return cls(start)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, users: Sequence[str] = ()) -> tuple[Served, Any]:
+    def from_scenario(cls, scenario: Scenario, users: Sequence[str] = ()) -> tuple[Served, Outcome]:
         """The world a scenario leaves, run by the scenario engine, with its sessions'
         mirrors as their oracles; ``users`` not in the scenario are added. Returns the
-        outcome too: a failed expectation is the caller's to report."""
-        run = Run(scenario)
-        outcome = run.run()
-        oracles = {
-            client.session.id: Oracle(client.mirror, client.cursor)
-            for client in run.clients.values()
-        }
-        for user in users:
-            if user not in run.world.users:
-                run.world.add_user(user)
-        return cls(run.world, oracles), outcome
+        outcome too: a failed expectation is the caller's to report. A reset runs it again."""
+        outcomes: list[Outcome] = []
+
+        def start() -> tuple[World, dict[str, Oracle]]:
+            run = Run(scenario)
+            outcomes.append(run.run())
+            oracles = {
+                client.session.id: Oracle(client.mirror, client.cursor)
+                for client in run.clients.values()
+            }
+            for user in users:
+                if user not in run.world.users:
+                    run.world.add_user(user)
+            return run.world, oracles
+
+        served = cls(start)
+        return served, outcomes[0]
 
     # -- sessions ------------------------------------------------------------------------
 

@@ -54,6 +54,13 @@ def test_a_scenario_is_the_starting_state(from_scenario: Server) -> None:
     assert mirror["tags"][tag]["label"] == "Projects"
     assert from_scenario.control(f"sessions/{late}/events", method="GET") == (200, [])
 
+    # A reset runs the scenario again: its sessions and their oracles are back, the late one gone.
+    assert from_scenario.control("reset")[0] == 200
+    assert from_scenario.control(f"sessions/{late}/events", method="GET")[0] == 404
+    assert from_scenario.control(f"sessions/{ben}/mirror", method="GET")[1]["tags"] == {
+        tag: mirror["tags"][tag]
+    }
+
 
 def test_serve_prints_the_url_the_users_and_a_curl_line_and_answers_there() -> None:
     process = subprocess.Popen(

@@ -257,3 +257,26 @@ def test_a_presentation_control_message_is_journaled(server: Server) -> None:
     assert journal == [
         {"call": "presentation control", "sid": sid, "presentation": talk, "body": message}
     ]
+
+
+def test_reset_goes_back_to_the_start_and_the_same_requests_give_the_same_stream(
+    server: Server,
+) -> None:
+    def a_morning() -> tuple[str, bytes]:
+        sid = server.log_in("ben")
+        tag = share_a_tag(server)
+        server.control(
+            "commands/objects.create", {"as": "anna", "with": {"type": "contact", "tags": [tag]}}
+        )
+        server.control("advance", {"seconds": 5})
+        _, events = server.control(f"sessions/{sid}/events", method="GET")
+        return sid, json.dumps(events).encode()
+
+    start = server.served.world.now
+    sid, before = a_morning()
+    assert server.control("reset") == (200, {"now": start})
+    status, answer = server.call("GET", f"/api/session?sid={sid}")
+    assert status == 401 and "log in again" in answer["error"]
+    assert server.control(f"sessions/{sid}/events", method="GET")[0] == 404
+    again_sid, again = a_morning()
+    assert (again_sid, again) == (sid, before) and b"object_new" in before
