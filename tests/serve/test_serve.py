@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import time
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
@@ -280,3 +281,9 @@ def test_reset_goes_back_to_the_start_and_the_same_requests_give_the_same_stream
     assert server.control(f"sessions/{sid}/events", method="GET")[0] == 404
     again_sid, again = a_morning()
     assert (again_sid, again) == (sid, before) and b"object_new" in before
+
+
+def test_docs_serve_md_describes_every_route() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "serve.md").read_text(encoding="utf-8")
+    missing = [f"{m} {p}" for m, p, _, _ in ROUTES if f"`{m} {p}" not in text]
+    assert not missing, f"docs/serve.md does not describe {missing}"
