@@ -5,8 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import time
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
