@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import ipaddress
 import sys
 from typing import TYPE_CHECKING, Final
@@ -94,6 +93,8 @@ def banner(served: Served, url: str, token: str | None) -> str:
 
 
 async def serve(served: Served, host: str, port: int, token: str | None) -> None:
+    import asyncio
+
     from aiohttp import web
 
     from .app import make_app
@@ -123,6 +124,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if isinstance(served, str):
         print(f"eventmirror serve: {served}", file=sys.stderr)
         return 2
+    import asyncio
+
     try:
         asyncio.run(serve(served, args.host, args.port, args.token))
     except OSError as bad:
