@@ -5,12 +5,14 @@ every call; :mod:`.answers` how requests are read and errors answered.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Final
 
 from aiohttp import web
 
 from simulator import SimulatorError
 
+from . import faults
 from .answers import (
     COOKIE,
     MAX_BODY,
@@ -29,10 +31,12 @@ from .control import (
     advance,
     client_state,
     control_token,
+    get_faults,
     reset,
     run_command,
     session_events,
     session_mirror,
+    stage_faults,
     users,
 )
 from .openapi import document
@@ -93,7 +97,14 @@ async def events(request: web.Request) -> web.Response:
         found = await served.events(sid, start, timeout)
     except UnknownSession:
         raise ClientMistake(401, f"session {sid!r} ended while waiting") from None
-    return answer(found)
+    fault = faults.due(served.faults.get(sid, ()), found)
+    if fault is None:
+        return answer(found)
+    if fault.kind == "delay":
+        await asyncio.sleep(fault.seconds)
+        return answer(found)
+    status, spoiled = faults.render(fault, found)
+    return web.Response(body=spoiled, status=status, content_type="application/json")
 
 
 def subscription(domain: str, method: str) -> Handler:
@@ -206,6 +217,8 @@ ROUTES: Final[tuple[tuple[str, str, Handler, str], ...]] = (
         client_state,
         "Compare a client's state with the oracle",
     ),
+    ("POST", "/_eventmirror/sessions/{sid}/faults", stage_faults, "Stage faults for a session"),
+    ("GET", "/_eventmirror/sessions/{sid}/faults", get_faults, "A session's faults"),
     ("GET", "/_eventmirror/openapi.json", openapi, "This document"),
 )
 

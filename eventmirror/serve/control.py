@@ -13,6 +13,7 @@ from reducers.agreement import disagreements
 from simulator import SimulatorError
 from simulator.commands import catalogue
 
+from . import faults
 from .answers import SERVED, TOKEN, ClientMistake, Handler, answer, body
 from .world import Served, UnknownSession
 
@@ -108,6 +109,22 @@ def control_session(request: web.Request) -> tuple[Served, str]:
 async def session_events(request: web.Request) -> web.Response:
     served, sid = control_session(request)
     return answer(served.session(sid).events)
+
+
+async def stage_faults(request: web.Request) -> web.Response:
+    """Adds faults to the session's (``{"faults": [...]}``, eventmirror/serve/faults.py)."""
+    served, sid = control_session(request)
+    try:
+        staged = faults.parse((await body(request)).get("faults"))
+    except ValueError as wrong:
+        raise ClientMistake(400, str(wrong)) from None
+    served.faults.setdefault(sid, []).extend(staged)
+    return answer([fault.shown() for fault in served.faults[sid]])
+
+
+async def get_faults(request: web.Request) -> web.Response:
+    served, sid = control_session(request)
+    return answer([fault.shown() for fault in served.faults.get(sid, [])])
 
 
 async def session_mirror(request: web.Request) -> web.Response:

@@ -21,6 +21,8 @@ from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
 from simulator._core import Session
 
+from .faults import Fault
+
 
 @attrs.define
 class Oracle:
@@ -59,6 +61,8 @@ class Served:
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
+        #: Each session's staged faults (eventmirror/serve/faults.py).
+        self.faults: dict[str, list[Fault]] = {}
 
     def reset(self) -> None:
         """Back to the starting state: a new world built as the first was. Sessions logged in
