@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from eventmirror.serve import faults
 from eventmirror.serve.world import Served
 from simulator.commands import catalogue
 
@@ -41,6 +42,23 @@ REQUESTS = st.one_of(
     ),
     st.tuples(st.just("POST"), st.just("/_eventmirror/sessions/s1/client-state"), JSON),
     st.tuples(st.just("POST"), st.just("/api/session"), JSON),
+    # Faults go to s2, which nothing polls: a staged delay never holds up the run.
+    st.tuples(
+        st.just("POST"),
+        st.just("/_eventmirror/sessions/s2/faults"),
+        st.fixed_dictionaries(
+            {
+                "faults": st.lists(
+                    st.dictionaries(
+                        st.sampled_from(["kind", "at", "seconds"]),
+                        JSON | st.sampled_from(faults.KINDS),
+                    ),
+                    max_size=2,
+                )
+                | JSON
+            }
+        ),
+    ),
     st.tuples(
         st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
         st.sampled_from(
@@ -58,6 +76,7 @@ REQUESTS = st.one_of(
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     served = Served.new(("anna", "ben"), seed=5)
+    served.log_in("ben")
     served.log_in("ben")
     yield from start(served)
 
