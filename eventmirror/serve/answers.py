@@ -2,9 +2,10 @@
 mistake answered with a 4xx that says what is wrong.
 
 Every answer is JSON, errors included: ``{"error": "<what is wrong>"}`` with a 4xx status for a
-client's mistake (401 unknown session or token, 400 bad parameters or body, 404 unknown path or
-command, 405 wrong method, 409 a command the simulator refuses, 413 a body over
-:data:`MAX_BODY`).
+client's mistake (400 bad parameters or body, 401 unknown session or token, 403 an object the
+session's user may not read, 404 unknown path, command or session, 405 wrong method, 409 a
+command the simulator refuses, 413 a body over :data:`MAX_BODY`). :func:`encode` is the one
+way a value becomes a body, so the same value always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -36,9 +37,13 @@ class ClientMistake(Exception):
         self.status = status
 
 
+def encode(value: Any) -> bytes:
+    """A value as a body: compact JSON in UTF-8."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def answer(value: Any, status: int = 200) -> web.Response:
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return web.Response(text=body, status=status, content_type="application/json")
+    return web.Response(body=encode(value), status=status, content_type="application/json")
 
 
 def error(status: int, message: str) -> web.Response:

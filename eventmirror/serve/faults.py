@@ -15,13 +15,14 @@ answers, byte for byte.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, Final
 
 import attrs
 
 from eventmirror.errors import did_you_mean
+
+from .answers import encode
 
 KINDS: Final = ("duplicate", "error", "delay", "truncate", "malform")
 MAX_DELAY: Final = 30.0
@@ -82,20 +83,16 @@ def due(faults: Sequence[Fault], events: Sequence[dict[str, Any]]) -> Fault | No
     return None
 
 
-def body(events: Sequence[dict[str, Any]]) -> bytes:
-    return json.dumps(list(events), ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def render(fault: Fault, events: Sequence[dict[str, Any]]) -> tuple[int, bytes]:
     """The status and body of an answer that ``fault`` (not a delay) spoils."""
     if fault.kind == "error":
-        return 503, json.dumps({"error": f"injected fault: error at event {fault.at}"}).encode()
+        return 503, encode({"error": f"injected fault: error at event {fault.at}"})
     if fault.kind == "duplicate":
         doubled: list[dict[str, Any]] = []
         for event in events:
             doubled += [event, event] if event["id"] == fault.at else [event]
-        return 200, body(doubled)
-    whole = body(events)
+        return 200, encode(doubled)
+    whole = encode(events)
     if fault.kind == "truncate":
         return 200, whole[: len(whole) // 2]
     return 200, whole.replace(b":", b";", 1)  # malform

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -21,7 +21,8 @@ from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
 from simulator._core import Session
 
-from .faults import Fault
+if TYPE_CHECKING:
+    from .faults import Fault
 
 
 @attrs.define

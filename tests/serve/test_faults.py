@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventmirror.serve import faults
+from eventmirror.serve.answers import encode
 
 from .conftest import Server
 from .test_serve import poll, share_a_tag
@@ -94,7 +95,7 @@ def test_a_spoiled_answer_differs_from_the_true_one_exactly_when_its_event_is_in
         return
     assert faults.due(staged, events) is None  # spent
     status, body = faults.render(fault, events)
-    assert status == 200 and body != faults.body(events)
+    assert status == 200 and body != encode(events)
     if kind == "duplicate":
         ids = [e["id"] for e in json.loads(body)]
         assert sorted(set(ids)) == ids[: at + 1] + ids[at + 2 :] and ids.count(at) == 2
