@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .faults import KINDS, MAX_DELAY
+
 ERROR: dict[str, Any] = {
     "description": "A client's mistake, said in `error`",
     "content": {
@@ -48,6 +50,25 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "required": ["seconds"],
     },
     ("POST", "/_eventmirror/sessions/{sid}/client-state"): {"type": "object"},
+    ("POST", "/_eventmirror/sessions/{sid}/faults"): {
+        "type": "object",
+        "required": ["faults"],
+        "properties": {
+            "faults": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kind", "at"],
+                    "properties": {
+                        "kind": {"enum": list(KINDS)},
+                        "at": {"type": "integer", "minimum": 0},
+                        "seconds": {"type": "number", "minimum": 0, "maximum": MAX_DELAY},
+                    },
+                    "additionalProperties": False,
+                },
+            }
+        },
+    },
 }
 
 
