@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .commandlist import add_command  # commands
 
     add_command(commands)
+    from .serve.main import add_command as add_serve  # serve
+
+    add_serve(commands)
     return parser
 
 

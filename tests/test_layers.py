@@ -69,6 +69,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.client_machine": TOP,
     "eventmirror.client_scenario": TOP,
     "eventmirror.examples.*": TOP,
+    "eventmirror.serve.*": TOP,
     "scenarios.cli": TOP,
     "scenarios.plugin": TOP,
 }
