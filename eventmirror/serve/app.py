@@ -11,6 +11,7 @@ from typing import Any, Final
 from aiohttp import web
 
 from simulator import SimulatorError
+from simulator.fax import object_of_type
 
 from . import faults
 from .answers import (
@@ -124,9 +125,10 @@ def subscription(domain: str, method: str) -> Handler:
 
 def readable(served: Served, sid: str, uuid: str, kind: str) -> None:
     """The calling session's user may read ``uuid``, an object of type ``kind``."""
-    found = served.world.objects.objects.get(uuid)
-    if found is None or found.type != kind:
-        raise ClientMistake(404, f"no {kind} {uuid!r}")
+    try:
+        object_of_type(served.world, uuid, kind)  # the simulator's own check, and its words
+    except SimulatorError as missing:
+        raise ClientMistake(404, str(missing)) from None
     if not served.world.objects.can_read(served.session(sid).user, uuid):
         raise ClientMistake(403, f"the session's user may not read {kind} {uuid!r}")
 

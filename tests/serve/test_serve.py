@@ -242,7 +242,7 @@ def test_a_sensor_action_answers_the_uuid_its_later_event_carries(server: Server
     status, answer = server.call("POST", f"/api/sensor/{sensor}/action?sid={other}", {})
     assert status == 403 and "may not read" in answer["error"]
     status, answer = server.call("POST", f"/api/presentation/{sensor}/control?sid={sid}", {})
-    assert status == 404 and "no presentation" in answer["error"]
+    assert status == 404 and "is a 'sensor', not a 'presentation'" in answer["error"]
 
 
 def test_a_presentation_control_message_is_journaled(server: Server) -> None:
