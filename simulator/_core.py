@@ -46,6 +46,8 @@ class Session:
     #: The ids of the events a declared re-send delivered (``simulator.resend``): they may
     #: repeat what the session knows already, on purpose.
     resent: set[int] = attrs.Factory(set)
+    #: Ended (``World.close_session``): it receives nothing more and holds no subscription.
+    closed: bool = False
 
     def poll(self, after: int | None = None) -> list[dict[str, Any]]:
         """The events after id ``after`` (all of them for None), as ``GET /api/event`` gives."""
@@ -67,6 +69,9 @@ class Domain:
         """A user as messages name her: her symbolic name (``who`` is a name or a UUID)."""
         user = self.world.user_id(who)
         return self.world.names.get(user, user)
+
+    def session_closed(self, session: Session) -> None:
+        """The session ended: forget what this domain holds for it (its subscriptions)."""
 
     def view(self, session: Session, sections: dict[str, Any]) -> None:
         """Fill this domain's :attr:`sections` of the JSON form (plain data), as the server's

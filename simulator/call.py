@@ -48,6 +48,9 @@ class Call(Domain):
         self.enabled[session.id] = self.world.tick()
         session.subscriptions.add(("call", ""))
 
+    def session_closed(self, session: Session) -> None:
+        self.enabled.pop(session.id, None)
+
     def _recipients(self, user: str) -> list[Session]:
         return [s for s in self.world.sessions_of([user]) if s.id in self.enabled]
 

@@ -109,6 +109,11 @@ class DetailedStream(Domain):
         self._subscribed_to.add(uuid, session.id)
         self._subscribed(session, uuid)
 
+    def session_closed(self, session: Session) -> None:
+        for kind, uuid in list(session.subscriptions):
+            if kind == self.name:
+                self._drop(session, uuid)
+
     def _subscribed(self, session: Session, uuid: str) -> None:
         """Send what a new subscriber receives first (nothing unless overridden)."""
 
@@ -175,6 +180,11 @@ class Conference(DetailedStream):
     def members(self, uuid: str) -> dict[str, ConferenceMember]:
         found = self.conferences.get(uuid)
         return dict(found.members) if found is not None else {}
+
+    def session_closed(self, session: Session) -> None:
+        for kind, uuid in list(session.subscriptions):
+            if kind == self.name:
+                self._drop(session, uuid)
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         # The view lists known conferences only, so an idle one needs its entry too.

@@ -126,8 +126,8 @@ def the_session(request: web.Request) -> tuple[Served, str]:
     served, sid = request.app[SERVED], session_id(request)
     try:
         served.session(sid)
-    except UnknownSession:
-        raise ClientMistake(401, f"unknown session {sid!r}: log in again") from None
+    except UnknownSession as unknown:
+        raise ClientMistake(401, f"{unknown.args[0]}: log in again") from None
     return served, sid
 
 

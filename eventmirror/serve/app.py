@@ -96,8 +96,8 @@ async def events(request: web.Request) -> web.Response:
         raise ClientMistake(400, f"timeout must be at most {MAX_TIMEOUT:g} seconds")
     try:
         found = await served.events(sid, start, timeout)
-    except UnknownSession:
-        raise ClientMistake(401, f"session {sid!r} ended while waiting") from None
+    except UnknownSession as ended:
+        raise ClientMistake(401, f"{ended.args[0]} while waiting: log in again") from None
     fault = faults.due(served.faults.get(sid, ()), found)
     if fault is None:
         return answer(found)

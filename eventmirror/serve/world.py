@@ -42,7 +42,7 @@ def seed(world: World, session: Session) -> Oracle:
 
 
 class UnknownSession(LookupError):
-    """No open session with that id."""
+    """No open session with that id: its message says whether it is unknown or ended."""
 
 
 class Served:
@@ -56,9 +56,6 @@ class Served:
 
     def _begin(self) -> None:
         self.world, self.oracles = self._start()
-        #: Sessions ended with ``DELETE /api/session``: the simulator keeps delivering to
-        #: them (it has no way to close one), the server no longer answers for them.
-        self.ended: set[str] = set()
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
@@ -113,13 +110,20 @@ class Served:
         return session
 
     def session(self, sid: str) -> Session:
-        if sid in self.ended or sid not in self.world.sessions:
-            raise UnknownSession(sid)
-        return self.world.sessions[sid]
+        found = self.world.sessions.get(sid)
+        if found is None:
+            raise UnknownSession(f"unknown session {sid!r}")
+        if found.closed:
+            raise UnknownSession(f"session {sid!r} was ended")
+        return found
+
+    def open_sessions(self) -> list[str]:
+        return [sid for sid, found in self.world.sessions.items() if not found.closed]
 
     def end(self, sid: str) -> None:
-        self.session(sid)
-        self.ended.add(sid)
+        """``DELETE /api/session``: the simulator closes the session; its polls wake and find
+        it ended."""
+        self.world.close_session(self.session(sid))
         self.changed()
 
     def user_name(self, session: Session) -> str:
