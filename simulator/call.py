@@ -32,12 +32,15 @@ class Call(Domain):
     name = "call"
     sections = ("calls",)
 
+    calls: dict[str, dict[str, ServerCall]]
+    enabled: dict[str, int]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: user -> call uuid -> call
-        self.calls: dict[str, dict[str, ServerCall]] = {}
+        self.calls = {}
         #: session id -> the change at which it enabled call events
-        self.enabled: dict[str, int] = {}
+        self.enabled = {}
 
     def enable(self, session: Session | str) -> None:
         """The session (a :class:`Session` or its id) asks for its user's call events from
