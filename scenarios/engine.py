@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -30,7 +30,7 @@ from simulator._core import Session
 
 from .client import ClientError, ClientSession, Factory
 from .commands import COMMANDS, SUBSCRIPTIONS
-from .matching import MISSING, Difference, compare
+from .expectations import Expectations
 from .model import (
     Advance,
     Deliver,
@@ -77,7 +77,7 @@ class _StepFailed(Exception):
         self.failure = failure
 
 
-class Run:
+class Run(Expectations):
     """One scenario being run. Use :func:`run`."""
 
     def __init__(self, scenario: Scenario, client: Factory | None = None) -> None:
@@ -344,70 +344,6 @@ class Run:
         except (OSError, RecordingError) as error:
             raise self.fail(step, f"cannot read the recording: {error}") from None
         self.receive(self.clients[step.session], records)
-
-    def expect(self, step: Expect) -> None:
-        client = self.clients[step.session]
-        differences = self.differences(step.mirror, reducers.to_json(client.mirror), step.strict)
-        if differences:
-            raise self.fail(
-                step,
-                f"the mirror of session {step.session} differs at "
-                f"{plural(len(differences), 'path')}",
-                differences=differences,
-            )
-
-    def expect_client(self, step: ExpectClient) -> None:
-        client = self.clients[step.session]
-        if client.under_test is None:
-            raise self.fail(
-                step,
-                "expect_client checks a client under test, and this run has none (run with "
-                "--client MODULE:FACTORY or --client-cmd COMMAND)",
-            )
-        with self.client_failures(client):
-            reported = client.under_test.state()
-        differences = self.differences(step.state, reported, step.strict)
-        if differences:
-            raise self.fail(
-                step,
-                f"the state of session {step.session}'s client differs at "
-                f"{plural(len(differences), 'path')}",
-                differences=differences,
-                session=step.session,
-            )
-
-    def differences(
-        self, written: Mapping[str, Any], actual: Mapping[str, Any], strict: bool
-    ) -> list[Difference]:
-        expected = self.resolve(written, text_keys=True)
-        # Strict reaches below the sections named, never to the sections left out.
-        return [
-            difference
-            for section, want in expected.items()
-            for difference in compare(
-                want, actual.get(section, MISSING), strict=strict, path=(section,)
-            )
-        ]
-
-    def expect_events(self, step: ExpectEvents) -> None:
-        client = self.clients[step.session]
-        actual = client.received[client.checked :]
-        client.checked = len(client.received)
-        expected = [self.resolve(event, text_keys=True) for event in step.events]
-        rows = []
-        for position in range(max(len(expected), len(actual))):
-            want = expected[position] if position < len(expected) else None
-            got = actual[position] if position < len(actual) else None
-            same = want is not None and got is not None and not compare(want, got)
-            rows.append((want, got, same))
-        if not all(same for _, _, same in rows):
-            raise self.fail(
-                step,
-                f"session {step.session} received {len(actual)} "
-                f"{'event' if len(actual) == 1 else 'events'} since the last check; "
-                f"the step expects {len(expected)}, and they differ",
-                events=rows,
-            )
 
 
 def _shown(item: Any) -> Any:
