@@ -13,7 +13,7 @@ from .matching import MISSING, Difference, compare
 from .model import Expect, ExpectClient, ExpectEvents, Step
 
 if TYPE_CHECKING:
-    from .engine import Client, _StepFailed
+    from .engine import Client, StepFailed
 
 
 class Expectations:
@@ -21,7 +21,7 @@ class Expectations:
 
     clients: dict[str, Client]
 
-    def fail(self, step: Step, headline: str, **details: Any) -> _StepFailed:
+    def fail(self, step: Step, headline: str, **details: Any) -> StepFailed:
         raise NotImplementedError  # pragma: no cover - the run defines it
 
     def resolve(self, value: Any, *, text_keys: bool = False) -> Any:

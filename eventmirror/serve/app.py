@@ -41,6 +41,7 @@ from .control import (
     users,
 )
 from .openapi import document
+from .state import get_state, post_steps, put_state
 from .world import Served, UnknownSession
 
 #: ``GET /api/event``'s long-poll, in seconds: when ``timeout`` is not given, and at most.
@@ -209,6 +210,9 @@ ROUTES: Final[tuple[tuple[str, str, Handler, str], ...]] = (
     ("POST", "/_eventmirror/commands/{name}", run_command, "Run a simulator command"),
     ("POST", "/_eventmirror/advance", advance, "Advance the virtual clock"),
     ("POST", "/_eventmirror/reset", reset, "Back to the starting state"),
+    ("GET", "/_eventmirror/state", get_state, "Export the whole state as JSON"),
+    ("PUT", "/_eventmirror/state", put_state, "Import a state an export gave"),
+    ("POST", "/_eventmirror/steps", post_steps, "Run scenario steps on the live world"),
     ("GET", "/_eventmirror/users", users, "The world's users: name to UUID"),
     ("GET", "/_eventmirror/journal", journal, "Sensor actions and presentation controls asked"),
     ("GET", "/_eventmirror/sessions/{sid}/events", session_events, "A session's event log"),

@@ -15,7 +15,7 @@ import attrs
 
 import reducers
 from reducers import Mirror
-from scenarios.engine import Run
+from scenarios.engine import Run, Stage
 from scenarios.model import Scenario
 from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
@@ -49,13 +49,18 @@ class Served:
     """The world a server serves, with what HTTP adds to it."""
 
     def __init__(self, start: Callable[[], tuple[World, dict[str, Oracle]]]) -> None:
-        #: Builds the starting state, the same each time: the world and its sessions' oracles.
-        self._start = start
+        """``start`` builds the starting state: the world and its sessions' oracles."""
+        from .state import export
+
         self._wakeup = asyncio.Event()
+        self.world, self.oracles = start()
+        #: What steps run through the control API saved or minted: ``$name`` -> UUID.
+        self.names: dict[str, str] = {}
         self._begin()
+        #: The starting state as ``GET /_eventmirror/state`` exports it: a reset loads it.
+        self.start = export(self)
 
     def _begin(self) -> None:
-        self.world, self.oracles = self._start()
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
@@ -63,8 +68,14 @@ class Served:
         self.faults: dict[str, list[Fault]] = {}
 
     def reset(self) -> None:
-        """Back to the starting state: a new world built as the first was. Sessions logged in
-        since are gone; waiting long-polls wake and find so."""
+        """Back to the starting state: its export loaded. Sessions logged in since are gone;
+        waiting long-polls wake and find so."""
+        from .state import load
+
+        load(self, self.start)
+
+    def cleared(self) -> None:
+        """A state was loaded: staged faults and the journal go, waiting long-polls wake."""
         self._begin()
         self.changed()
 
@@ -79,26 +90,35 @@ class Served:
         return cls(start)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, users: Sequence[str] = ()) -> tuple[Served, Outcome]:
-        """The world a scenario leaves, run by the scenario engine, with its sessions'
-        mirrors as their oracles; ``users`` not in the scenario are added. Returns the
-        outcome too: a failed expectation is the caller's to report. A reset runs it again."""
+    def from_scenarios(
+        cls, scenarios: Sequence[Scenario], users: Sequence[str] = ()
+    ) -> tuple[Served, list[Outcome]]:
+        """The world the scenarios leave, run by the scenario engine one after another on
+        one world (the first one's seed and start make it; a user two of them declare is one
+        user), with their sessions' mirrors as the oracles; ``users`` none of them has are
+        added. Stops at the first scenario that fails. Returns the outcomes too: a failed one
+        is the caller's to report. SimulatorError when a scenario cannot join the world (a
+        ``users:`` UUID that is another's)."""
         outcomes: list[Outcome] = []
 
         def start() -> tuple[World, dict[str, Oracle]]:
-            run = Run(scenario)
-            outcomes.append(run.run())
-            oracles = {
-                client.session.id: Oracle(client.mirror, client.cursor)
-                for client in run.clients.values()
-            }
+            stage: Stage | None = None
+            oracles: dict[str, Oracle] = {}
+            for scenario in scenarios:
+                run = Run(scenario, stage=None if stage is None else Stage(stage.world))
+                stage = run.stage
+                outcomes.append(run.run())
+                for client in run.clients.values():
+                    oracles[client.session.id] = Oracle(client.mirror, client.cursor)
+                if not outcomes[-1].passed:
+                    break
+            assert stage is not None, "at least one scenario"
             for user in users:
-                if user not in run.world.users:
-                    run.world.add_user(user)
-            return run.world, oracles
+                if user not in stage.world.users:
+                    stage.world.add_user(user)
+            return stage.world, oracles
 
-        served = cls(start)
-        return served, outcomes[0]
+        return cls(start), outcomes
 
     # -- sessions ------------------------------------------------------------------------
 
