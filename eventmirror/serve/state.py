@@ -202,6 +202,8 @@ async def put_state(request: web.Request) -> web.Response:
         document = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError) as bad:
         raise ClientMistake(400, f"the request body is not JSON: {bad}") from None
+    except RecursionError:
+        raise ClientMistake(400, "the request body nests values too deeply") from None
     try:
         load(served, document)
     except SnapshotError as bad:

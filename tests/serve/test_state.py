@@ -214,7 +214,7 @@ def test_a_bad_state_is_422_naming_the_path_and_changes_nothing(change: Any, say
         assert raw(server, "GET", "/_eventmirror/state")[1] == before
 
 
-@pytest.mark.parametrize("body", [b"", b"{", b"[1]", b"\xff"])
+@pytest.mark.parametrize("body", [b"", b"{", b"[1]", b"\xff", b"[" * 100_000 + b"]" * 100_000])
 def test_a_state_that_is_no_json_object_is_a_4xx(server: Server, body: bytes) -> None:
     status, answer = server.call("PUT", "/_eventmirror/state", raw=body)
     assert status in (400, 422) and answer["error"]
