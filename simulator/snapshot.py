@@ -55,12 +55,18 @@ _MAX: Final = 2**63 - 1
 
 def state_of(domain: Domain) -> dict[str, Any]:
     """A domain's state: its annotated attributes, but the timers :meth:`Domain.rearm` files."""
-    hints = typing.get_type_hints(type(domain))
-    return {
-        name: kind
-        for name, kind in sorted(hints.items())
-        if typing.get_origin(kind) is not typing.ClassVar and name not in domain.rearmed
-    }
+    cls = type(domain)
+    if cls not in _STATE_TYPES:  # resolving the annotations is slow: once per class
+        hints = typing.get_type_hints(cls)
+        _STATE_TYPES[cls] = {
+            name: kind
+            for name, kind in sorted(hints.items())
+            if typing.get_origin(kind) is not typing.ClassVar and name not in cls.rearmed
+        }
+    return dict(_STATE_TYPES[cls])
+
+
+_STATE_TYPES: dict[type, dict[str, Any]] = {}
 
 
 def export(world: World) -> dict[str, Any]:
@@ -159,8 +165,12 @@ def _whole(value: Any, path: str, low: int = 0) -> int:
 
 def _random(world: World, data: Any) -> None:
     fields = _fields(data, "$.random", ("gauss", "version", "words"))
-    words = load(fields["words"], list[int], "$.random.words")
-    if len(words) != _MT_WORDS or not all(0 <= word < 2**32 for word in words):
+    words = fields["words"]
+    if (
+        not isinstance(words, list)
+        or len(words) != _MT_WORDS
+        or not all(type(word) is int and 0 <= word < 2**32 for word in words)
+    ):
         raise SnapshotError("$.random.words", f"expected {_MT_WORDS} numbers 0..2**32-1")
     gauss = load(fields["gauss"], float | None, "$.random.gauss")
     try:

@@ -158,7 +158,7 @@ def _bad(change: Any) -> dict[str, Any]:
                 label=7
             ),
             '$.domains.tags.tags["',
-            "Expected `str`, got `int`",
+            "expected a string, got a number",
         ),
         (
             lambda d: d["domains"]["objects"]["visible_since"].append("x"),
