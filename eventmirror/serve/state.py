@@ -93,6 +93,9 @@ def _oracles(data: Any, world: Any) -> dict[str, Oracle]:
         except reducers.MirrorFormatError as bad:
             raise SnapshotError(f"{path}.mirror", str(bad)) from None
         oracles[sid] = Oracle(mirror, cursor)
+    for sid, session in world.sessions.items():
+        if not session.closed and sid not in oracles:
+            raise SnapshotError("$.oracles", f"the open session {sid!r} has no oracle")
     return oracles
 
 

@@ -202,6 +202,7 @@ def _exported(server: Server) -> dict[str, Any]:
         (lambda d: d["oracles"]["s1"].update(mirror=[]), "$.oracles.s1.mirror:"),
         (lambda d: d["oracles"].update(s9=d["oracles"]["s1"]), "$.oracles.s9: no open session"),
         (lambda d: d.update(names=[]), "$.names: expected an object"),
+        (lambda d: d["oracles"].pop("s2"), "$.oracles: the open session 's2' has no oracle"),
     ],
 )
 def test_a_bad_state_is_422_naming_the_path_and_changes_nothing(change: Any, says: str) -> None:
