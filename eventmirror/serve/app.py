@@ -95,17 +95,12 @@ async def events(request: web.Request) -> web.Response:
     if timeout > MAX_TIMEOUT:
         raise ClientMistake(400, f"timeout must be at most {MAX_TIMEOUT:g} seconds")
     try:
-        found = await served.events(sid, start, timeout)
+        status, spoken, delay = await faults.poll(served, sid, start, timeout)
     except UnknownSession:
         raise ClientMistake(401, f"session {sid!r} ended while waiting") from None
-    fault = faults.due(served.faults.get(sid, ()), found)
-    if fault is None:
-        return answer(found)
-    if fault.kind == "delay":
-        await asyncio.sleep(fault.seconds)
-        return answer(found)
-    status, spoiled = faults.render(fault, found)
-    return web.Response(body=spoiled, status=status, content_type="application/json")
+    if delay:
+        await asyncio.sleep(delay)
+    return web.Response(body=spoken, status=status, content_type="application/json")
 
 
 def subscription(domain: str, method: str) -> Handler:

@@ -22,7 +22,7 @@ from simulator import SimulatorError, World
 from simulator._core import Session
 
 if TYPE_CHECKING:
-    from .faults import Fault
+    from .faults import SessionFaults
 
 
 @attrs.define
@@ -63,7 +63,7 @@ class Served:
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
         #: Each session's staged faults (eventmirror/serve/faults.py).
-        self.faults: dict[str, list[Fault]] = {}
+        self.faults: dict[str, SessionFaults] = {}
 
     def reset(self) -> None:
         """Back to the starting state: a new world built as the first was. Sessions logged in
@@ -158,10 +158,14 @@ class Served:
         oracle = self.oracles.get(sid)
         if oracle is None:  # opened by a command run through the control API
             oracle = self.oracles[sid] = seed(self.world, session)
-        new = session.events[oracle.cursor :]
+        new: list[dict[str, Any]] = session.events[oracle.cursor :]
+        faults = self.faults.get(sid)
+        if new and faults is not None:  # the stream the client is sent: faults renumber it
+            faults.stream.extend(session.events)
+            new = faults.stream.from_server(oracle.cursor)
         if new:
             oracle.mirror = reducers.fold(new, oracle.mirror)
-            oracle.cursor += len(new)
+            oracle.cursor = len(session.events)
         oracle.mirror = reducers.advance(oracle.mirror, self.world.now)
         form: dict[str, Any] = reducers.to_json(oracle.mirror)
         return form
