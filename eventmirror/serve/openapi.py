@@ -53,7 +53,9 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/_eventmirror/sessions/{sid}/faults"): {
         "type": "object",
         "required": ["faults"],
-        "properties": {"faults": {"type": "array", "items": {"$ref": "#/components/schemas/Fault"}}},
+        "properties": {
+            "faults": {"type": "array", "items": {"$ref": "#/components/schemas/Fault"}}
+        },
     },
 }
 

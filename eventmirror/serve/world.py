@@ -16,6 +16,7 @@ import attrs
 import reducers
 from reducers import Mirror
 from scenarios.engine import Run
+from scenarios.faults import ClientStream
 from scenarios.model import Scenario
 from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
@@ -33,6 +34,8 @@ class Oracle:
     mirror: Mirror
     #: How many of the session's events are folded into :attr:`mirror`.
     cursor: int = 0
+    #: The session's client stream, when a scenario's ``faults`` step staged faults for it.
+    faults: ClientStream | None = None
 
 
 def seed(world: World, session: Session) -> Oracle:
@@ -62,8 +65,15 @@ class Served:
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
-        #: Each session's staged faults (eventmirror/serve/faults.py).
-        self.faults: dict[str, SessionFaults] = {}
+        #: Each session's staged faults (eventmirror/serve/faults.py), a scenario's included.
+        # Imported here: .faults imports .answers, which imports this module.
+        from .faults import SessionFaults
+
+        self.faults: dict[str, SessionFaults] = {
+            sid: SessionFaults(oracle.faults)
+            for sid, oracle in self.oracles.items()
+            if oracle.faults is not None
+        }
 
     def reset(self) -> None:
         """Back to the starting state: a new world built as the first was. Sessions logged in
@@ -92,7 +102,7 @@ class Served:
             run = Run(scenario)
             outcomes.append(run.run())
             oracles = {
-                client.session.id: Oracle(client.mirror, client.cursor)
+                client.session.id: Oracle(client.mirror, client.cursor, client.faults)
                 for client in run.clients.values()
             }
             for user in users:
