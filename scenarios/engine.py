@@ -230,12 +230,10 @@ class Run:
             new = client.session.events[client.cursor :]
             if new:
                 client.cursor += len(new)
-                if client.faults is None:
-                    self.receive(client, new)
-                else:
-                    self.receive(
-                        client, [s.event for s in client.faults.extend(client.session.events)]
-                    )
+                sent = new
+                if client.faults is not None:  # the stream as the faults renumber it
+                    sent = [item.event for item in client.faults.extend(client.session.events)]
+                self.receive(client, sent)
                 if produced:
                     self.produced.update(event["event"] for event in new)
             client.mirror = reducers.advance(client.mirror, self.world.now)
