@@ -78,21 +78,26 @@ class SessionFaults:
 
 async def poll(served: Served, sid: str, next_id: int, timeout: float) -> tuple[int, bytes, float]:
     """The answer to ``GET /api/event?next=next_id``: status, body, and how long to hold it
-    back. Waits as :meth:`Served.events` does; UnknownSession if the session ends."""
-    faults = served.faults.get(sid)
-    if faults is None:
-        return 200, encode(await served.events(sid, next_id, timeout)), 0.0
+    back. Waits as :meth:`Served.events` does; UnknownSession if the session ends. Faults are
+    looked up once there is something to send: a poll waiting while they are staged meets
+    them."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         events = served.session(sid).events
-        faults.stream.extend(events)
-        sent = faults.stream.since(next_id, faults.segment)
+        faults = served.faults.get(sid)
+        if faults is None:
+            sent, plain = [], events[next_id:]
+        else:
+            faults.stream.extend(events)
+            sent, plain = faults.stream.since(next_id, faults.segment), []
         remaining = deadline - loop.time()
-        if sent or remaining <= 0 or not await served.events(sid, len(events), remaining):
+        if sent or plain or remaining <= 0:
             break
-    if not sent:
-        return 200, encode([]), 0.0
+        if not await served.events(sid, len(events), remaining):
+            break
+    if faults is None or not sent:
+        return 200, encode(plain), 0.0
     spoiler = faults.spoiler(sent)
     if spoiler is None or spoiler.fault.kind == "delay":  # the client gets this answer
         faults.segment = max(faults.segment, sent[-1].segment)

@@ -4,6 +4,7 @@ id + 1 keeps working and agrees with the oracle."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import time
 import urllib.error
@@ -20,12 +21,7 @@ from .test_serve import poll, share_a_tag
 
 
 def raw_poll(server: Server, sid: str, next_id: int) -> tuple[int, bytes]:
-    url = f"{server.url}/api/event?next={next_id}&timeout=0&sid={sid}"
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as failed:
-        return failed.code, failed.read()
+    return raw_get(f"{server.url}/api/event?next={next_id}&timeout=0&sid={sid}")
 
 
 def ids(events: list[dict[str, Any]]) -> list[int]:
@@ -70,6 +66,25 @@ def test_each_transport_fault_fires_once_on_the_poll_that_carries_its_event(
     assert ids(poll(server, sid, 0)) == [0, 1, 2, 3, 4]
     _, shown = server.control(f"sessions/{sid}/faults", method="GET")
     assert [(f["spent"], f["fired"]) for f in shown] == [(True, 1)] * 4
+
+
+def test_a_poll_waiting_while_faults_are_staged_meets_them(server: Server) -> None:
+    sid = server.log_in("ben")
+    url = f"{server.url}/api/event?next=0&timeout=5&sid={sid}"
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(raw_get, url)
+        time.sleep(0.2)  # the poll is waiting, with no faults yet
+        stage(server, sid, {"kind": "error", "at": 0})
+        share_a_tag(server)
+        assert waiting.result(timeout=10)[0] == 503
+
+
+def raw_get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as failed:
+        return failed.code, failed.read()
 
 
 def test_stream_faults_renumber_every_answer_and_next_counts_in_the_clients_ids(
