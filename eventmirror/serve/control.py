@@ -121,12 +121,10 @@ async def stage_faults(request: web.Request) -> web.Response:
         staged = parse_faults((await body(request)).get("faults"))
     except FaultError as wrong:
         raise ClientMistake(400, str(wrong)) from None
-    own = served.faults.get(sid) or faults.SessionFaults.new(served.world.seed, sid)
     try:
-        own.stage(staged, len(served.session(sid).events))
+        own = faults.stage(served, sid, staged)
     except FaultError as late:
         raise ClientMistake(409, str(late)) from None
-    served.faults[sid] = own
     return answer(own.shown())
 
 

@@ -76,6 +76,16 @@ class SessionFaults:
         return chosen
 
 
+def stage(served: Served, sid: str, declared: Iterable[Fault]) -> SessionFaults:
+    """Add faults to an open session's (the control call, and a scenario's ``faults`` step run
+    against the served world); FaultError for a stream fault at an event sent already, and
+    then nothing is staged."""
+    own = served.faults.get(sid) or SessionFaults.new(served.world.seed, sid)
+    own.stage(declared, len(served.session(sid).events))
+    served.faults[sid] = own
+    return own
+
+
 async def poll(served: Served, sid: str, next_id: int, timeout: float) -> tuple[int, bytes, float]:
     """The answer to ``GET /api/event?next=next_id``: status, body, and how long to hold it
     back. Waits as :meth:`Served.events` does; UnknownSession if the session ends. Faults are
@@ -121,4 +131,4 @@ def render(spoiler: Staged | None, events: Sequence[dict[str, Any]]) -> tuple[in
     return 200, whole.replace(b":", b";", 1), 0.0  # malform
 
 
-__all__ = ["SessionFaults", "poll", "render"]
+__all__ = ["SessionFaults", "poll", "render", "stage"]
