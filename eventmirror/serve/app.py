@@ -67,11 +67,12 @@ async def log_in(request: web.Request) -> web.Response:
 
 def describe(served: Served, sid: str) -> dict[str, Any]:
     session = served.session(sid)
+    own = served.faults.get(sid)  # with faults, next is in the ids the client sees
     return {
         "sid": sid,
         "user": session.user,
         "username": served.user_name(session),
-        "next": len(session.events),
+        "next": len(session.events) if own is None else own.next_id(session.events),
     }
 
 

@@ -60,6 +60,17 @@ class SessionFaults:
             found.append(shown)
         return found
 
+    def next_id(self, events: Sequence[dict[str, Any]]) -> int:
+        """The id the session's next event gets in the client's ids (unless a fault acts on
+        it), for ``GET /api/session``. A client told it has, in effect, been sent everything:
+        its ``?next=`` is read in the latest segment from now on."""
+        self.stream.extend(events)
+        if not self.stream.sent:
+            return len(events)
+        last = self.stream.sent[-1]
+        self.segment = max(self.segment, last.segment)
+        return last.client_id + 1
+
     def spoiler(self, sent: Sequence[Sent]) -> Staged | None:
         """The transport fault that spoils this answer (now fired), if any: the first one
         tied to an event it carries, else the first whose draw for the answer says so."""

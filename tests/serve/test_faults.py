@@ -109,6 +109,8 @@ def test_stream_faults_renumber_every_answer_and_next_counts_in_the_clients_ids(
     assert poll(server, sid, 2, timeout=0) == []
     share_a_tag(server)
     assert ids(poll(server, sid, 2)) == [2]
+    status, session = server.call("GET", f"/api/session?sid={sid}")
+    assert (status, session["next"]) == (200, 3)
     status, oracle = server.control(f"sessions/{sid}/mirror", method="GET")
     assert status == 200
     health = oracle["stream"]
@@ -128,6 +130,19 @@ def test_before_the_reset_is_sent_next_is_read_in_the_old_ids(server: Server) ->
     # From now on next is read after the restart.
     assert ids(poll(server, sid, 3)) == [3]
     assert poll(server, sid, 4, timeout=0) == []
+
+
+def test_the_next_a_session_reports_is_in_the_clients_ids_and_past_a_restart(
+    server: Server,
+) -> None:
+    sid = server.log_in("ben")
+    stage(server, sid, {"kind": "gap", "at": 1, "size": 10}, {"kind": "reset", "at": 3})
+    for _ in range(5):
+        share_a_tag(server)
+    status, session = server.call("GET", f"/api/session?sid={sid}")
+    assert (status, session["next"]) == (200, 2)  # ids 0, 11, 12, 0, 1
+    share_a_tag(server)
+    assert ids(poll(server, sid, session["next"])) == [2]
 
 
 def test_a_resend_sends_the_status_again_with_the_next_id(server: Server) -> None:
