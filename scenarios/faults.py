@@ -28,6 +28,7 @@ same seed and requests give the same streams and answers, byte for byte.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -272,16 +273,20 @@ class ClientStream:
     def since(self, next_id: int, segment: int) -> list[Sent]:
         """What an answer to ``?next=next_id`` carries for a client that has reached
         ``segment`` (the latest one it was sent): from the first event of that segment whose
-        id is ``next_id`` or more, to the end; later segments entirely."""
-        for position, sent in enumerate(self.sent):
-            if sent.segment > segment or (sent.segment == segment and sent.client_id >= next_id):
-                return self.sent[position:]
-        return []
+        id is ``next_id`` or more, to the end; later segments entirely. (What is sent is in
+        (segment, id) order, so the place is found by bisection.)"""
+        start = bisect.bisect_left(self.sent, (segment, next_id), key=_place)
+        return self.sent[start:]
 
     def from_server(self, server_id: int) -> list[dict[str, Any]]:
         """The events sent for the server's events from ``server_id`` on (the oracle folds
         them)."""
-        return [sent.event for sent in self.sent if sent.server_id >= server_id]
+        start = bisect.bisect_left(self.sent, server_id, key=lambda sent: sent.server_id)
+        return [sent.event for sent in self.sent[start:]]
+
+
+def _place(sent: Sent) -> tuple[int, int]:
+    return sent.segment, sent.client_id
 
 
 def _renumbered(event: dict[str, Any], client_id: int) -> dict[str, Any]:
