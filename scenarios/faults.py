@@ -124,15 +124,17 @@ def _fault(where: str, item: Any) -> Fault:
         raise FaultError(f"{where}.seconds: expected 0..{MAX_DELAY:g} seconds, got {seconds!r}")
     return Fault(
         kind,
-        at,
+        None if at is None else int(at),
         None if probability is None else float(probability),
-        size,
+        int(size),
         float(seconds),
     )
 
 
 def _whole(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    """A whole number as JSON has them: ``3`` or ``3.0`` (as JSON Schema's integer)."""
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return whole and not isinstance(value, bool) and value >= minimum
 
 
 def _number(value: Any) -> bool:
