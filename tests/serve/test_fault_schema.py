@@ -16,7 +16,9 @@ from scenarios.faults import KINDS, FaultError, parse
 DOCUMENT = document(ROUTES)
 FAULT = Draft202012Validator(DOCUMENT["components"]["schemas"]["Fault"])
 
-VALUES = st.sampled_from([0, 1, 3, -1, 0.0, 0.5, 1.0, 2.5, 31, 10**7, True, None, "3", []])
+VALUES: st.SearchStrategy[Any] = st.sampled_from(
+    [0, 1, 3, -1, 0.0, 0.5, 1.0, 2.5, 31, 10**7, True, None, "3", []]
+)
 FAULTS = st.fixed_dictionaries(
     {"kind": st.sampled_from([*KINDS, "gapp"])},
     optional=dict.fromkeys(("at", "probability", "size", "seconds", "sise"), VALUES),
