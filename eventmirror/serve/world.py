@@ -16,13 +16,14 @@ import attrs
 import reducers
 from reducers import Mirror
 from scenarios.engine import Run
+from scenarios.faults import ClientStream
 from scenarios.model import Scenario
 from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
 from simulator._core import Session
 
 if TYPE_CHECKING:
-    from .faults import Fault
+    from .faults import SessionFaults
 
 
 @attrs.define
@@ -33,6 +34,8 @@ class Oracle:
     mirror: Mirror
     #: How many of the session's events are folded into :attr:`mirror`.
     cursor: int = 0
+    #: The session's client stream, when a scenario's ``faults`` step staged faults for it.
+    faults: ClientStream | None = None
 
 
 def seed(world: World, session: Session) -> Oracle:
@@ -62,8 +65,15 @@ class Served:
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
-        #: Each session's staged faults (eventmirror/serve/faults.py).
-        self.faults: dict[str, list[Fault]] = {}
+        #: Each session's staged faults (eventmirror/serve/faults.py), a scenario's included.
+        # Imported here: .faults imports .answers, which imports this module.
+        from .faults import SessionFaults
+
+        self.faults: dict[str, SessionFaults] = {
+            sid: SessionFaults(oracle.faults)
+            for sid, oracle in self.oracles.items()
+            if oracle.faults is not None
+        }
 
     def reset(self) -> None:
         """Back to the starting state: a new world built as the first was. Sessions logged in
@@ -92,7 +102,7 @@ class Served:
             run = Run(scenario)
             outcomes.append(run.run())
             oracles = {
-                client.session.id: Oracle(client.mirror, client.cursor)
+                client.session.id: Oracle(client.mirror, client.cursor, client.faults)
                 for client in run.clients.values()
             }
             for user in users:
@@ -158,10 +168,14 @@ class Served:
         oracle = self.oracles.get(sid)
         if oracle is None:  # opened by a command run through the control API
             oracle = self.oracles[sid] = seed(self.world, session)
-        new = session.events[oracle.cursor :]
+        new: list[dict[str, Any]] = session.events[oracle.cursor :]
+        faults = self.faults.get(sid)
+        if new and faults is not None:  # the stream the client is sent: faults renumber it
+            faults.stream.extend(session.events)
+            new = faults.stream.from_server(oracle.cursor)
         if new:
             oracle.mirror = reducers.fold(new, oracle.mirror)
-            oracle.cursor += len(new)
+            oracle.cursor = len(session.events)
         oracle.mirror = reducers.advance(oracle.mirror, self.world.now)
         form: dict[str, Any] = reducers.to_json(oracle.mirror)
         return form
