@@ -31,6 +31,7 @@ from simulator._core import Session
 from .client import ClientError, ClientSession, Factory
 from .commands import COMMANDS, SUBSCRIPTIONS
 from .expectations import Expectations
+from .faults import ClientStream, FaultError
 from .model import (
     Advance,
     Deliver,
@@ -41,6 +42,7 @@ from .model import (
     Open,
     Replay,
     Scenario,
+    StageFaults,
     Step,
     Subscribe,
 )
@@ -66,6 +68,8 @@ class Client:
     fetched: bool = False
     #: The client under test, if the run has one.
     under_test: UnderTest | None = None
+    #: The stream the client is sent once a ``faults`` step staged faults for the session.
+    faults: ClientStream | None = None
 
     @property
     def bodies(self) -> list[list[Any]]:
@@ -274,7 +278,10 @@ class Run(Expectations):
             new = client.session.events[client.cursor :]
             if new:
                 client.cursor += len(new)
-                self.receive(client, new)
+                sent = new
+                if client.faults is not None:  # the stream as the faults renumber it
+                    sent = [item.event for item in client.faults.extend(client.session.events)]
+                self.receive(client, sent)
                 if produced:
                     self.produced.update(event["event"] for event in new)
             client.mirror = reducers.advance(client.mirror, self.world.now)
@@ -313,6 +320,8 @@ class Run(Expectations):
             self.expect_events(step)
         elif isinstance(step, ExpectClient):
             self.expect_client(step)
+        elif isinstance(step, StageFaults):
+            self.stage_faults(step)
         else:  # pragma: no cover - format.py builds only the kinds above
             raise TypeError(f"unknown step {step!r}")
 
@@ -360,6 +369,19 @@ class Run(Expectations):
         else:
             # The server's next event: later simulator events continue the numbering.
             client.session.events.append({"id": len(client.session.events), **event})
+
+    def stage_faults(self, step: StageFaults) -> None:
+        """The stream kinds change what the session's client is sent from now on, for its
+        mirror and its client under test alike; the transport kinds act only under
+        ``eventmirror serve`` (docs/scenarios.md)."""
+        client = self.clients[step.session]
+        if client.faults is None:
+            client.faults = ClientStream(self.world.seed, client.session.id)
+            client.faults.extend(client.session.events)  # sent already: as they were
+        try:
+            client.faults.stage(step.faults, len(client.session.events))
+        except FaultError as late:
+            raise self.fail(step, str(late)) from None
 
     def subscribe(self, step: Subscribe) -> None:
         domain, method = SUBSCRIPTIONS[step.kind]

@@ -18,6 +18,8 @@ from eventmirror.errors import did_you_mean
 from eventmirror.events import EVENT_TYPES
 
 from .commands import COMMANDS, SUBSCRIPTIONS
+from .faults import Fault, FaultError
+from .faults import parse as parse_faults
 from .matching import ABSENT, ANY, Regex, Unordered
 from .model import (
     Advance,
@@ -29,6 +31,7 @@ from .model import (
     Open,
     Replay,
     Scenario,
+    StageFaults,
     Step,
     Subscribe,
 )
@@ -50,6 +53,7 @@ STEP_KEYS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "expect": (("expect", "mirror"), ("strict",)),
     "expect_events": (("expect_events", "events"), ()),
     "expect_client": (("expect_client", "state"), ("strict",)),
+    "faults": (("faults", "session"), ()),
 }
 #: The top-level keys of the mirror's JSON form, which ``expect: mirror:`` checks.
 MIRROR_SECTIONS: tuple[str, ...] = tuple(reducers.to_json(reducers.empty(None)))
@@ -253,6 +257,10 @@ class _Checker:
             step = self.subscribe_step(item, base, names)
         elif kind == "replay":
             step = Replay(**base, session=names.session(item, "to"), recording=self.recording(item))
+        elif kind == "faults":
+            step = StageFaults(
+                **base, session=names.session(item, "session"), faults=self.faults(item)
+            )
         elif kind == "open":
             user = item["user"]
             if user not in names.users:
@@ -397,6 +405,18 @@ class _Checker:
             refused=refused,
         )
 
+    def faults(self, item: LocatedDict) -> tuple[Fault, ...]:
+        """The faults of a ``faults`` step, checked by the one declaration serve uses too."""
+        written = item["faults"]
+        try:
+            return tuple(parse_faults(written))
+        except FaultError as wrong:
+            position = re.match(r"faults\[(\d+)\]", str(wrong))
+            line = item.line_of("faults")
+            if position is not None and isinstance(written, LocatedList):
+                line = written.line_of(int(position.group(1)))
+            raise self.fail(line, str(wrong)) from None
+
     def deliverable(self, item: LocatedDict) -> None:
         event = item["deliver"]
         if isinstance(event, LocatedDict):
@@ -491,6 +511,7 @@ __all__ = [
     "Open",
     "Replay",
     "Scenario",
+    "StageFaults",
     "Step",
     "Subscribe",
     "parse",

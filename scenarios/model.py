@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from .faults import Fault
 from .yamlload import LocatedDict
 
 
@@ -82,6 +83,14 @@ class ExpectClient(Step):
 class ExpectEvents(Step):
     session: str
     events: list[Any]
+
+
+@attrs.frozen
+class StageFaults(Step):
+    """Faults for a session's stream from now on (scenarios/faults.py)."""
+
+    session: str
+    faults: tuple[Fault, ...]
 
 
 @attrs.frozen

@@ -91,6 +91,7 @@ def export(world: World) -> dict[str, Any]:
         "domains": domains,
         "format": FORMAT,
         "random": {"gauss": gauss, "version": version, "words": list(words)},
+        "seed": world.seed,
         "sessions": [
             {name: dump(getattr(session, name), kind) for name, kind in _SESSION.items()}
             for session in world.sessions.values()
@@ -128,13 +129,18 @@ def load_world(document: Any) -> World:
     """The world a document (plain JSON data, as :func:`export` gives) describes;
     :class:`SnapshotError` naming the path of the first bad value."""
     fields = _fields(
-        document, "$", ("change", "clock", "domains", "format", "random", "sessions", "users")
+        document,
+        "$",
+        ("change", "clock", "domains", "format", "random", "seed", "sessions", "users"),
     )
     if fields["format"] != FORMAT:
         raise SnapshotError("$.format", f"expected {FORMAT!r}, got {fields['format']!r}")
     clock = _fields(fields["clock"], "$.clock", ("now", "pending", "sequence"))
     now = _whole(clock["now"], "$.clock.now")
-    world = World(seed=0, start=now)
+    seed = fields["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise SnapshotError("$.seed", f"expected a whole number, got {seed!r}")
+    world = World(seed=seed, start=now)
     world.change = _whole(fields["change"], "$.change")
     _random(world, fields["random"])
     _users(world, load(fields["users"], dict[str, str], "$.users"))

@@ -42,6 +42,8 @@ class World:
 
     def __init__(self, seed: int = 0, *, start: int = DEFAULT_START) -> None:
         self._random = random.Random(seed)
+        #: The seed the world was made with (faults staged for its sessions draw from it).
+        self.seed = seed
         #: The time and the one queue of everything that falls due (expiries, periodic status,
         #: keepalives): docs/simulator.md.
         self.clock = Clock(start)

@@ -68,11 +68,12 @@ async def log_in(request: web.Request) -> web.Response:
 
 def describe(served: Served, sid: str) -> dict[str, Any]:
     session = served.session(sid)
+    own = served.faults.get(sid)  # with faults, next is in the ids the client sees
     return {
         "sid": sid,
         "user": session.user,
         "username": served.user_name(session),
-        "next": len(session.events),
+        "next": len(session.events) if own is None else own.next_id(session.events),
     }
 
 
@@ -96,17 +97,12 @@ async def events(request: web.Request) -> web.Response:
     if timeout > MAX_TIMEOUT:
         raise ClientMistake(400, f"timeout must be at most {MAX_TIMEOUT:g} seconds")
     try:
-        found = await served.events(sid, start, timeout)
+        status, spoken, delay = await faults.poll(served, sid, start, timeout)
     except UnknownSession as ended:
         raise ClientMistake(401, f"{ended.args[0]} while waiting: log in again") from None
-    fault = faults.due(served.faults.get(sid, ()), found)
-    if fault is None:
-        return answer(found)
-    if fault.kind == "delay":
-        await asyncio.sleep(fault.seconds)
-        return answer(found)
-    status, spoiled = faults.render(fault, found)
-    return web.Response(body=spoiled, status=status, content_type="application/json")
+    if delay:
+        await asyncio.sleep(delay)
+    return web.Response(body=spoken, status=status, content_type="application/json")
 
 
 def subscription(domain: str, method: str) -> Handler:

@@ -10,6 +10,8 @@ from aiohttp import web
 
 from eventmirror.errors import did_you_mean
 from reducers.agreement import disagreements
+from scenarios.faults import FaultError
+from scenarios.faults import parse as parse_faults
 from simulator import SimulatorError
 from simulator.commands import catalogue
 
@@ -112,19 +114,24 @@ async def session_events(request: web.Request) -> web.Response:
 
 
 async def stage_faults(request: web.Request) -> web.Response:
-    """Adds faults to the session's (``{"faults": [...]}``, eventmirror/serve/faults.py)."""
+    """Adds faults to the session's (``{"faults": [...]}``, scenarios/faults.py): 400 for a
+    wrong one, 409 for a stream fault at an event sent already; nothing staged then."""
     served, sid = control_session(request)
     try:
-        staged = faults.parse((await body(request)).get("faults"))
-    except ValueError as wrong:
+        staged = parse_faults((await body(request)).get("faults"))
+    except FaultError as wrong:
         raise ClientMistake(400, str(wrong)) from None
-    served.faults.setdefault(sid, []).extend(staged)
-    return answer([fault.shown() for fault in served.faults[sid]])
+    try:
+        own = faults.stage(served, sid, staged)
+    except FaultError as late:
+        raise ClientMistake(409, str(late)) from None
+    return answer(own.shown())
 
 
 async def get_faults(request: web.Request) -> web.Response:
     served, sid = control_session(request)
-    return answer([fault.shown() for fault in served.faults.get(sid, [])])
+    own = served.faults.get(sid)
+    return answer([] if own is None else own.shown())
 
 
 async def session_mirror(request: web.Request) -> web.Response:

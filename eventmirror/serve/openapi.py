@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .faults import KINDS, MAX_DELAY
+from scenarios.faults import KINDS, MAX_DELAY, MAX_GAP
 
 ERROR: dict[str, Any] = {
     "description": "A client's mistake, said in `error`",
@@ -78,21 +78,41 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "type": "object",
         "required": ["faults"],
         "properties": {
-            "faults": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["kind", "at"],
-                    "properties": {
-                        "kind": {"enum": list(KINDS)},
-                        "at": {"type": "integer", "minimum": 0},
-                        "seconds": {"type": "number", "minimum": 0, "maximum": MAX_DELAY},
-                    },
-                    "additionalProperties": False,
-                },
-            }
+            "faults": {"type": "array", "items": {"$ref": "#/components/schemas/Fault"}}
         },
     },
+}
+
+
+def _fault_of(kinds: list[str], **extra: dict[str, Any]) -> dict[str, Any]:
+    """A fault of one of ``kinds``: ``at`` or ``probability``, and the keys those kinds take."""
+    when = {
+        "at": {"type": "integer", "minimum": 0},
+        "probability": {"type": "number", "minimum": 0, "maximum": 1},
+    }
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": kinds}, **when, **extra},
+        "additionalProperties": False,
+    }
+
+
+#: One fault (scenarios/faults.py): exactly one of ``at`` and ``probability``; ``size`` only
+#: for a gap, ``seconds`` only for a delay.
+FAULT: dict[str, Any] = {
+    "allOf": [
+        {"oneOf": [{"required": ["at"]}, {"required": ["probability"]}]},
+        {
+            "oneOf": [
+                _fault_of(["gap"], size={"type": "integer", "minimum": 1, "maximum": MAX_GAP}),
+                _fault_of(
+                    ["delay"], seconds={"type": "number", "minimum": 0, "maximum": MAX_DELAY}
+                ),
+                _fault_of([kind for kind in KINDS if kind not in ("gap", "delay")]),
+            ]
+        },
+    ]
 }
 
 
@@ -128,4 +148,5 @@ def document(routes: Sequence[tuple[str, str, Any, str]]) -> dict[str, Any]:
             "API (docs/serve.md).",
         },
         "paths": paths,
+        "components": {"schemas": {"Fault": FAULT}},
     }

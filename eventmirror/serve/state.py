@@ -16,6 +16,7 @@ from aiohttp import web
 
 import reducers
 from scenarios.engine import Client, Run, Stage, StepFailed
+from scenarios.faults import ClientStream
 from scenarios.format import STEP_KEYS, parse_steps
 from scenarios.model import Deliver, Do, Open, Replay, Scenario, Step
 from scenarios.yamlload import ScenarioFileError, load_documents
@@ -121,7 +122,13 @@ def run_steps(served: Served, text: bytes) -> dict[str, Any]:
     for sid in served.open_sessions():
         served.mirror(sid)  # every oracle up to date: the steps' clients start from them
     clients = {
-        sid: Client(sid, served.world.sessions[sid], oracle.mirror, oracle.cursor)
+        sid: Client(
+            sid,
+            served.world.sessions[sid],
+            oracle.mirror,
+            oracle.cursor,
+            faults=_stream(served, sid),
+        )
         for sid, oracle in served.oracles.items()
         if sid in served.open_sessions()
     }
@@ -181,10 +188,23 @@ def _report(step: Step, run: Run, before: dict[str, int]) -> dict[str, Any]:
     return report
 
 
+def _stream(served: Served, sid: str) -> ClientStream | None:
+    """The stream the session's client is sent, when faults were staged for it: a ``faults``
+    step stages into it, as the control call does."""
+    own = served.faults.get(sid)
+    return None if own is None else own.stream
+
+
 def _keep(served: Served, run: Run) -> None:
-    """What the steps left: every client's mirror as its session's oracle, and the names."""
+    """What the steps left: every client's mirror as its session's oracle, its faults as the
+    session's, and the names."""
+    from .faults import SessionFaults
+
     for client in run.clients.values():
-        served.oracles[client.session.id] = Oracle(client.mirror, client.cursor)
+        sid = client.session.id
+        served.oracles[sid] = Oracle(client.mirror, client.cursor, client.faults)
+        if client.faults is not None and sid not in served.faults:
+            served.faults[sid] = SessionFaults(client.faults)
     for name, uuid in run.names.items():
         if name not in served.world.users:
             served.names[name] = uuid

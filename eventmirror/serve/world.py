@@ -8,6 +8,7 @@ requests at once; after every change :meth:`Served.changed` wakes the waiting lo
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,14 @@ import attrs
 import reducers
 from reducers import Mirror
 from scenarios.engine import Run, Stage
+from scenarios.faults import ClientStream
 from scenarios.model import Scenario
 from scenarios.outcome import Outcome
 from simulator import SimulatorError, World
 from simulator._core import Session
 
 if TYPE_CHECKING:
-    from .faults import Fault
+    from .faults import SessionFaults
 
 
 @attrs.define
@@ -33,6 +35,8 @@ class Oracle:
     mirror: Mirror
     #: How many of the session's events are folded into :attr:`mirror`.
     cursor: int = 0
+    #: The session's client stream, when a scenario's ``faults`` step staged faults for it.
+    faults: ClientStream | None = None
 
 
 def seed(world: World, session: Session) -> Oracle:
@@ -59,20 +63,37 @@ class Served:
         self._begin()
         #: The starting state as ``GET /_eventmirror/state`` exports it: a reset loads it.
         self.start = export(self)
+        #: The starting scenarios' ``faults`` steps, which a state document does not hold:
+        #: a reset stages them again, as they were.
+        self._start_faults = {
+            sid: copy.deepcopy(oracle.faults)
+            for sid, oracle in self.oracles.items()
+            if oracle.faults is not None
+        }
 
     def _begin(self) -> None:
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
-        #: Each session's staged faults (eventmirror/serve/faults.py).
-        self.faults: dict[str, list[Fault]] = {}
+        #: Each session's staged faults (eventmirror/serve/faults.py), a scenario's included.
+        # Imported here: .faults imports .answers, which imports this module.
+        from .faults import SessionFaults
+
+        self.faults: dict[str, SessionFaults] = {
+            sid: SessionFaults(oracle.faults)
+            for sid, oracle in self.oracles.items()
+            if oracle.faults is not None
+        }
 
     def reset(self) -> None:
-        """Back to the starting state: its export loaded. Sessions logged in since are gone;
-        waiting long-polls wake and find so."""
+        """Back to the starting state: its export loaded, the starting scenarios' faults
+        staged again. Sessions logged in since are gone; waiting long-polls wake and find so."""
         from .state import load
 
         load(self, self.start)
+        for sid, stream in self._start_faults.items():
+            self.oracles[sid].faults = copy.deepcopy(stream)
+        self._begin()
 
     def cleared(self) -> None:
         """A state was loaded: staged faults and the journal go, waiting long-polls wake."""
@@ -109,7 +130,7 @@ class Served:
                 stage = run.stage
                 outcomes.append(run.run())
                 for client in run.clients.values():
-                    oracles[client.session.id] = Oracle(client.mirror, client.cursor)
+                    oracles[client.session.id] = Oracle(client.mirror, client.cursor, client.faults)
                 if not outcomes[-1].passed:
                     break
             assert stage is not None, "at least one scenario"
@@ -182,10 +203,14 @@ class Served:
         oracle = self.oracles.get(sid)
         if oracle is None:  # opened by a command run through the control API
             oracle = self.oracles[sid] = seed(self.world, session)
-        new = session.events[oracle.cursor :]
+        new: list[dict[str, Any]] = session.events[oracle.cursor :]
+        faults = self.faults.get(sid)
+        if new and faults is not None:  # the stream the client is sent: faults renumber it
+            faults.stream.extend(session.events)
+            new = faults.stream.from_server(oracle.cursor)
         if new:
             oracle.mirror = reducers.fold(new, oracle.mirror)
-            oracle.cursor += len(new)
+            oracle.cursor = len(session.events)
         oracle.mirror = reducers.advance(oracle.mirror, self.world.now)
         form: dict[str, Any] = reducers.to_json(oracle.mirror)
         return form

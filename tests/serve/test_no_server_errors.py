@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from eventmirror.serve import faults
 from eventmirror.serve.world import Served
+from scenarios import faults
 from simulator.commands import catalogue
 
 from .conftest import Server, start
@@ -50,7 +50,7 @@ REQUESTS = st.one_of(
             {
                 "faults": st.lists(
                     st.dictionaries(
-                        st.sampled_from(["kind", "at", "seconds"]),
+                        st.sampled_from(["kind", "at", "probability", "size", "seconds"]),
                         JSON | st.sampled_from(faults.KINDS),
                     ),
                     max_size=2,

@@ -330,3 +330,40 @@ def test_an_ended_session_is_closed_in_the_simulator_and_its_waiting_poll_wakes(
     (session,) = _exported(server)["world"]["sessions"]
     assert session["closed"] is True
     assert server.control(f"sessions/{sid}/events", method="GET")[0] == 404
+
+
+# -- faults and state ------------------------------------------------------------------------
+
+WITH_A_FAULT = (
+    ANNA_SHARES
+    + """\
+  - faults: [{kind: error, at: 1}]
+    session: ben
+  - do: tags.create
+    as: anna
+    with: {label: Later, policy: {ben: 1}}
+"""
+)
+
+
+def test_a_reset_stages_the_starting_scenarios_faults_again() -> None:
+    served, (outcome,) = Served.from_scenarios(scenarios.loads(WITH_A_FAULT))
+    assert outcome.passed
+    for server in servers(served):
+        assert raw(server, "GET", "/api/event?sid=s1&timeout=0")[0] == 503
+        assert raw(server, "GET", "/api/event?sid=s1&timeout=0")[0] == 200
+        assert server.control("reset")[0] == 200
+        assert raw(server, "GET", "/api/event?sid=s1&timeout=0")[0] == 503
+
+
+def test_a_faults_step_through_the_api_stages_faults_for_the_session(server: Server) -> None:
+    ben = server.log_in("ben")
+    steps = [
+        {"faults": [{"kind": "error", "at": 0}], "session": ben},
+        {"do": "tags.create", "as": "anna", "with": {"label": "T", "policy": {"ben": 1}}},
+    ]
+    assert server.control("steps", steps)[0] == 200
+    status, staged = server.control(f"sessions/{ben}/faults", method="GET")
+    assert status == 200 and [fault["kind"] for fault in staged] == ["error"]
+    assert raw(server, "GET", f"/api/event?sid={ben}&timeout=0")[0] == 503
+    assert server.control(f"sessions/{ben}/client-state", {"tags": {}})[1]["agrees"] is False
