@@ -22,7 +22,7 @@ import attrs
 
 from eventmirror.errors import did_you_mean
 
-from .answers import encode
+from .answers import encode, whole
 
 KINDS: Final = ("duplicate", "error", "delay", "truncate", "malform")
 MAX_DELAY: Final = 30.0
@@ -54,11 +54,11 @@ def _fault(position: int, item: Any) -> Fault:
     where = f"faults[{position}]"
     if not isinstance(item, dict):
         raise ValueError(f'{where}: expected {{"kind": ..., "at": EVENT_ID}}')
-    kind, at, seconds = item.get("kind"), item.get("at"), item.get("seconds", 0)
+    kind, at, seconds = item.get("kind"), whole(item.get("at")), item.get("seconds", 0)
     if kind not in KINDS:
         hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
         raise ValueError(f"{where}.kind: {kind!r} is none of {', '.join(KINDS)}{hint}")
-    if not isinstance(at, int) or isinstance(at, bool) or at < 0:
+    if at is None:
         raise ValueError(f"{where}.at: expected an event id (a whole number >= 0)")
     unknown = sorted(set(item) - {"kind", "at", "seconds"})
     if unknown:
