@@ -3,8 +3,9 @@
 Each session is an in-memory list of events and an ``asyncio.Event``; ``GET /api/event``
 answers the events from ``next`` on, or waits on the session's event up to ``timeout``;
 ``POST /publish`` appends one event (the body, given the next id) to every session and wakes
-them. No simulator, no oracle, no faults, no checks beyond what a poll needs: whatever
-eventmirror serve costs beyond this is what its model costs.
+them (``?to=SID,SID``: to those sessions only; ``?to=``: to none). No simulator, no oracle,
+no faults, no checks beyond what a poll needs: whatever eventmirror serve costs beyond this
+is what its model costs.
 
 Run as ``python -m benchmarks._floor_server [PORT]``: it prints its URL, then serves.
 """
@@ -52,8 +53,9 @@ async def events(request: web.Request) -> web.Response:
 
 
 async def publish(request: web.Request) -> web.Response:
-    event = await request.json()
-    for session in request.app[SESSIONS].values():
+    event, sessions = await request.json(), request.app[SESSIONS]
+    to = request.query.get("to")
+    for session in sessions.values() if to is None else [sessions[s] for s in to.split(",") if s]:
         session.events.append({"id": len(session.events), **event})
         session.arrived.set()
         session.arrived = asyncio.Event()

@@ -13,7 +13,10 @@ Each server runs in a process of its own, and so does the load generator (an aio
    an event of the same shape), timed from just before the call to each client's receipt of
    its answer; the clients poll again, the server goes quiet, the next call; p50 and p99 over
    every receipt of every call.
-3. **immediate polls**: ``GET /api/event?next=0&timeout=0`` that return at once (each session
+3. **a call that reaches no one**: with every session parked again, calls that deliver to no
+   session (eventmirror: a tag created by a user with no session; the floor: a publish to no
+   session); the server's CPU time per call is what waking the parked polls costs.
+4. **immediate polls**: ``GET /api/event?next=0&timeout=0`` that return at once (each session
    has the events of step 2), over 50 connections: requests/s.
 
 The rounds alternate which server goes first. Nothing is asserted: the report prints
@@ -41,6 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ("eventmirror", "floor")
 #: Users of the served world; sessions are spread over them.
 USERS = tuple(f"u{n}" for n in range(10))
+#: A user of the served world with no session: what she does reaches no one.
+NOBODY = "nobody"
+UNRELATED = 20
 CONNECTIONS = 50
 LONG = 120  # a parked poll's timeout, in seconds: longer than any round
 
@@ -112,17 +118,17 @@ class Load:
 
             self.sids = list(await asyncio.gather(*map(one, range(self.plan.sessions))))
 
-    async def cause(self, round_number: int) -> None:
-        """One call that gives every session one event."""
+    async def cause(self, round_number: int, to_all: bool = True) -> None:
+        """One call that gives every session one event (``to_all``), or none."""
         label = f"bench {round_number}"
         if self.kind == "eventmirror":
             path = "/_eventmirror/commands/tags.create"
             body: dict[str, Any] = {
-                "as": USERS[0],
-                "with": {"label": label, "policy": dict.fromkeys(USERS, 1)},
+                "as": USERS[0] if to_all else NOBODY,
+                "with": {"label": label, "policy": dict.fromkeys(USERS if to_all else (), 1)},
             }
         else:  # the same event as eventmirror's tag_new, with made-up UUIDs
-            path = "/publish"
+            path = "/publish" if to_all else "/publish?to="
             fake = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(len(USERS) + 1)]
             policy = {uuid: 4 if uuid == fake[0] else 1 for uuid in fake[:-1]}
             body = {"event": "tag_new", "time": 1_773_734_400, "tag": fake[-1], "owner": fake[0],
@@ -146,7 +152,7 @@ class Load:
 
         async def client(sid: str) -> None:
             next_id = 0
-            for round_number in range(rounds):
+            for round_number in range(rounds + 1):
                 events: list[dict[str, Any]] = []
                 while not events:
                     events = await self.poll(sid, next_id, LONG)
@@ -155,6 +161,8 @@ class Load:
                 if len(received[round_number]) == len(self.sids):
                     all_in[round_number].set()
 
+        received.append([])  # the last call: it releases the polls parked through step 3
+        all_in.append(asyncio.Event())
         clients = [asyncio.create_task(client(sid)) for sid in self.sids]
         latencies: list[float] = []
         delivery_cpu: list[float] = []
@@ -168,6 +176,13 @@ class Load:
             await all_in[round_number].wait()
             delivery_cpu.append(cpu_seconds(self.pid) - cpu)
             latencies += [(at - began) * 1000 for at in received[round_number]]
+        await quiet(self.pid)
+        cpu = cpu_seconds(self.pid)
+        for call in range(UNRELATED):
+            await self.cause(rounds + call, to_all=False)
+        unrelated_cpu = (cpu_seconds(self.pid) - cpu) / UNRELATED
+        assert not received[rounds], "a call meant for no one reached a session"
+        await self.cause(rounds)
         await asyncio.gather(*clients)
         return {
             "idle_rss": idle,
@@ -175,6 +190,7 @@ class Load:
             "bytes_per_parked_poll": (parked - idle) / len(self.sids),
             "latency_ms": latencies,
             "delivery_cpu_ms": median(delivery_cpu) * 1000,
+            "unrelated_cpu_ms": unrelated_cpu * 1000,
             **await self.immediate(),
         }
 
@@ -205,7 +221,8 @@ async def generate_load(spec: dict[str, Any]) -> dict[str, Any]:
 
 def start_server(kind: str) -> tuple[subprocess.Popen[str], str]:
     if kind == "eventmirror":
-        command = ["-m", "eventmirror", "serve", "--port", "0", "--users", ",".join(USERS)]
+        users = ",".join((*USERS, NOBODY))
+        command = ["-m", "eventmirror", "serve", "--port", "0", "--users", users]
     else:
         command = ["-m", "benchmarks._floor_server"]
     server = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=environment(),
@@ -258,7 +275,8 @@ def serve(sessions: int, rounds: int, say: Callable[[str], None]) -> dict[str, A
             runs[kind].append(result)
             say(f"  round {round_number + 1}/{rounds} serve {kind:12} p50 "
                 f"{result['p50_ms']:.1f} ms, {result['immediate_per_s']:,.0f} polls/s")  # fmt: skip
-    keys = ("p50_ms", "p99_ms", "delivery_cpu_ms", "immediate_per_s", "immediate_cpu_us",
+    keys = ("p50_ms", "p99_ms", "delivery_cpu_ms", "unrelated_cpu_ms", "immediate_per_s",
+            "immediate_cpu_us",
             "bytes_per_parked_poll", "idle_rss")  # fmt: skip
     figures: dict[str, Any] = {
         kind: {key: median(run[key] for run in runs[kind]) for key in keys} for kind in SERVERS
@@ -276,6 +294,7 @@ def serve_report(s: dict[str, Any]) -> list[str]:
         ("delivery latency p50, ms", "p50_ms", "{:.1f}".format),
         ("delivery latency p99, ms", "p99_ms", "{:.1f}".format),
         ("server CPU per delivery to all, ms", "delivery_cpu_ms", "{:.0f}".format),
+        ("server CPU per call to no one, ms", "unrelated_cpu_ms", "{:.1f}".format),
         ("immediate polls/s", "immediate_per_s", "{:,.0f}".format),
         ("server CPU per immediate poll, us", "immediate_cpu_us", "{:.0f}".format),
         ("memory per parked poll, KB", "bytes_per_parked_poll", lambda b: f"{b / 1024:.1f}"),
