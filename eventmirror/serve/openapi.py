@@ -56,6 +56,8 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "required": ["seconds"],
     },
     ("POST", "/_eventmirror/sessions/{sid}/client-state"): {"type": "object"},
+    ("POST", "/api/sensor/{uuid}/action"): {"type": "object"},
+    ("POST", "/api/presentation/{uuid}/control"): {"type": "object"},
     ("POST", "/_eventmirror/sessions/{sid}/faults"): {
         "type": "object",
         "required": ["faults"],
