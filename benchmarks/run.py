@@ -6,7 +6,8 @@ Run it from the repository root (with the test extras installed, for orjson)::
 
 That is 1,000,000 events, 3 rounds: a few minutes on 2 cores. ``--events N``, ``--rounds R``,
 ``--seed S`` change the run; ``--quick`` is a tiny run that only shows the harness works;
-``--json FILE`` also writes every figure as JSON; ``--only replay,flat`` runs some sections.
+``--json FILE`` also writes every figure as JSON; ``--only replay,flat`` runs some sections;
+``--sessions N`` sets the serve section's long-polling sessions (default 1,000).
 
 What it measures, all in one run with the pipelines interleaved round by round, each
 measurement in a fresh process (see ``benchmarks/_pipelines.py`` for the measured code):
@@ -27,6 +28,9 @@ measurement in a fresh process (see ``benchmarks/_pipelines.py`` for the measure
 - **simulator**: commands/s of one workload (objects modified and commented, each command
   reaching a group of three users) in a world of 10 users and in one of 10,000, with 100,000
   objects each: a command's cost must follow its recipients, not the world's size.
+- **serve**: ``eventmirror serve`` with N long-polling sessions against a minimal long-poll
+  server on the same stack, each in its own process, driven from a third over loopback:
+  delivery latency, immediate polls/s, memory per parked poll (``benchmarks/_serve.py``).
 - **constant memory**: peak memory after N/10 and after N events of the same working set (a
   recording's first tenth is the same session, shorter; ``--events 10000000`` compares 1M with
   10M events), with the lowest and highest round to show the noise.
@@ -55,11 +59,13 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from . import generate
+from . import _serve, generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator")
+SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator", "serve")
+#: The sections that replay the recording (the others need none generated).
+REPLAYING = ("replay", "snapshots", "constant")
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -80,12 +86,13 @@ class Config:
     flat_sizes: tuple[int, int] = (1_000, 100_000)
     flat_events: int = 50_000
     sections: tuple[str, ...] = SECTIONS
+    sessions: int = 1_000
     cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "eventmirror-bench")
 
     @classmethod
     def quick(cls) -> Config:
         return cls(events=3_000, rounds=1, working_set=SMALL, flat_sizes=(100, 1_000),
-                   flat_events=500)  # fmt: skip
+                   flat_events=500, sessions=20)  # fmt: skip
 
 
 def recording(config: Config) -> Path:
@@ -266,14 +273,18 @@ def verdict(value: float | None, target: str) -> str:
 
 def report(config: Config, figures: dict[str, Any]) -> list[str]:
     run = figures["run"]
-    lines = [
-        f"eventmirror benchmarks: {config.events:,} events ({run['bytes_per_event']:.0f} B/event)"
-        f", seed {config.seed}, {config.rounds} round(s), medians",
-        "working set: "
-        + ", ".join(f"{value:,} {name}" for name, value in asdict(config.working_set).items()),
+    lines = [f"eventmirror benchmarks, {config.rounds} round(s), medians"]
+    if "bytes_per_event" in run:  # a section replayed the recording
+        lines = [
+            f"eventmirror benchmarks: {config.events:,} events ({run['bytes_per_event']:.0f}"
+            f" B/event), seed {config.seed}, {config.rounds} round(s), medians",
+            "working set: "
+            + ", ".join(f"{value:,} {name}" for name, value in asdict(config.working_set).items()),
+        ]
+    lines.append(
         f"Python {run['python']} on {platform.system()}, {run['cpus']} CPUs, load average"
-        f" {run['load_before']:.2f} before, {run['load_after']:.2f} after",
-    ]
+        f" {run['load_before']:.2f} before, {run['load_after']:.2f} after"
+    )
     for section, describe in SECTION_REPORTS.items():
         if section in figures:
             lines += ["", *describe(figures[section])]
@@ -347,6 +358,7 @@ SECTION_REPORTS = {
     "snapshots": snapshots_report,
     "constant": constant_report,
     "simulator": simulator_report,
+    "serve": _serve.serve_report,
 }
 
 
@@ -357,6 +369,7 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
     parser.add_argument("--seed", type=int, default=1, help="the recording's seed (default 1)")
     parser.add_argument("--quick", action="store_true", help="a tiny run: checks the harness")
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
+    parser.add_argument("--sessions", type=int, help="serve: long-polling sessions (1,000)")
     parser.add_argument("--cache", type=Path, help="where recordings are cached")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
@@ -368,29 +381,37 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
         config.rounds = args.rounds
     if args.cache is not None:
         config.cache = args.cache
+    if args.sessions is not None:
+        config.sessions = args.sessions
     if args.only:
         config.sections = tuple(name.strip() for name in args.only.split(","))
         unknown = set(config.sections) - set(SECTIONS)
         if unknown:
             parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
-    if config.events < 10 or config.rounds < 1:
-        parser.error("need at least 10 events and 1 round")
+    if config.events < 10 or config.rounds < 1 or config.sessions < 1:
+        parser.error("need at least 10 events, 1 round and 1 session")
     return config, args.json
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     config, json_path = parse(argv)
-    path = recording(config)
+    path = recording(config) if set(config.sections) & set(REPLAYING) else None
     started = time.perf_counter()
     figures: dict[str, Any] = {"run": {
         "config": {**asdict(config), "cache": str(config.cache)},
-        "recording": str(path), "bytes_per_event": path.stat().st_size / config.events,
         "python": platform.python_version(), "cpus": os.cpu_count(),
         "load_before": os.getloadavg()[0],
     }}  # fmt: skip
+    if path is not None:
+        figures["run"].update(recording=str(path),
+                              bytes_per_event=path.stat().st_size / config.events)  # fmt: skip
     for section in config.sections:
         say(f"{section}:")
-        if section == "replay":
+        if section == "serve":
+            figures["serve"] = _serve.serve(config.sessions, config.rounds, say)
+        elif path is None:
+            raise AssertionError(f"{section} needs the recording")
+        elif section == "replay":
             figures["replay"] = replay(config, path, config.events)
             figures["replay"]["ratios"] = ratios(figures["replay"])
         elif section == "flat":

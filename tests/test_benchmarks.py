@@ -179,8 +179,9 @@ def test_verdicts_name_the_ratio_the_target_and_whether_it_is_met() -> None:
 
 def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
+    replaying = "replay,flat,snapshots,constant,simulator"  # serve has its own test below
     command = [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path),
-               "--json", str(out)]  # fmt: skip
+               "--json", str(out), "--only", replaying]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
@@ -197,3 +198,20 @@ def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     assert figures["snapshots"]["keep_us_per_event"] > 0
     assert figures["constant"]["events"] == [300, 3_000]
     assert len(list(tmp_path.glob("*.jsonl"))) == 1  # the recording, cached
+
+
+def test_the_serve_section_runs_against_both_servers_with_a_few_sessions(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    command = [sys.executable, "-m", "benchmarks", "--only", "serve", "--sessions", "20",
+               "--rounds", "1", "--cache", str(tmp_path), "--json", str(out)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Serve: 20 long-polling sessions" in done.stdout
+    assert "eventmirror" in done.stdout and "floor" in done.stdout
+    serve = json.loads(out.read_text())["serve"]
+    for server in ("eventmirror", "floor"):
+        figures = serve[server]
+        assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+        assert figures["immediate_per_s"] > 0 and figures["idle_rss"] > 0
+    assert not list(tmp_path.glob("*.jsonl"))  # no recording generated for serve alone

@@ -21,6 +21,9 @@ from .world import Served, UnknownSession
 
 #: The largest request body accepted, in bytes (413 beyond).
 MAX_BODY: Final = 4 * 1024 * 1024
+#: ``GET /api/event``'s long-poll, in seconds: when ``timeout`` is not given, and at most.
+DEFAULT_TIMEOUT: Final = 30.0
+MAX_TIMEOUT: Final = 300.0
 #: The cookie a login sets, holding the session id.
 COOKIE: Final = "sid"
 
@@ -62,7 +65,11 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return error(413, f"the request body is larger than {MAX_BODY} bytes")
     except web.HTTPMethodNotAllowed as wrong:
         allowed = ", ".join(sorted(wrong.allowed_methods))
-        return error(405, f"{request.method} is not allowed on {request.path} (allowed: {allowed})")
+        refused = error(
+            405, f"{request.method} is not allowed on {request.path} (allowed: {allowed})"
+        )
+        refused.headers["Allow"] = allowed  # RFC 9110: a 405 names the methods the path takes
+        return refused
     except web.HTTPNotFound:
         return error(404, f"no such path: {request.path}")
     except web.HTTPException as other:
@@ -92,6 +99,16 @@ def _kind(value: Any) -> str:
     return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number"
     )
+
+
+def whole(value: Any) -> int | None:
+    """``value`` as a whole number >= 0, or None: ``60.0`` counts, as JSON Schema counts it
+    an integer; a boolean does not."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 def number(request: web.Request, name: str, default: float, *, whole: bool) -> float:

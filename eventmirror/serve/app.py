@@ -16,7 +16,9 @@ from simulator.fax import object_of_type
 from . import faults
 from .answers import (
     COOKIE,
+    DEFAULT_TIMEOUT,
     MAX_BODY,
+    MAX_TIMEOUT,
     SERVED,
     TOKEN,
     ClientMistake,
@@ -43,10 +45,6 @@ from .control import (
 from .openapi import document
 from .state import get_state, post_steps, put_state
 from .world import Served, UnknownSession
-
-#: ``GET /api/event``'s long-poll, in seconds: when ``timeout`` is not given, and at most.
-DEFAULT_TIMEOUT: Final = 30.0
-MAX_TIMEOUT: Final = 300.0
 
 
 async def log_in(request: web.Request) -> web.Response:

@@ -16,7 +16,7 @@ from simulator import SimulatorError
 from simulator.commands import catalogue
 
 from . import faults
-from .answers import SERVED, TOKEN, ClientMistake, Handler, answer, body
+from .answers import SERVED, TOKEN, ClientMistake, Handler, answer, body, whole
 from .world import Served, UnknownSession
 
 
@@ -79,8 +79,8 @@ def check_arguments(
 
 
 async def advance(request: web.Request) -> web.Response:
-    seconds = (await body(request)).get("seconds")
-    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+    seconds = whole((await body(request)).get("seconds"))
+    if seconds is None:
         raise ClientMistake(400, "seconds: expected a whole number >= 0")
     served = request.app[SERVED]
     served.world.advance(seconds)

@@ -9,6 +9,8 @@ from typing import Any
 
 from scenarios.faults import KINDS, MAX_DELAY, MAX_GAP
 
+from .answers import MAX_TIMEOUT
+
 ERROR: dict[str, Any] = {
     "description": "A client's mistake, said in `error`",
     "content": {
@@ -25,7 +27,11 @@ ERROR: dict[str, Any] = {
 _QUERY: dict[str, list[dict[str, Any]]] = {
     "/api/event": [
         {"name": "next", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-        {"name": "timeout", "in": "query", "schema": {"type": "number", "minimum": 0}},
+        {
+            "name": "timeout",
+            "in": "query",
+            "schema": {"type": "number", "minimum": 0, "maximum": MAX_TIMEOUT},
+        },
     ],
 }
 
@@ -33,11 +39,12 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/session"): {
         "type": "object",
         "properties": {
-            "email": {"type": "string"},
-            "username": {"type": "string"},
+            "email": {"type": "string", "minLength": 1},
+            "username": {"type": "string", "minLength": 1},
             "password": {"type": "string"},
         },
         "required": ["password"],
+        "anyOf": [{"required": ["email"]}, {"required": ["username"]}],
     },
     ("POST", "/_eventmirror/commands/{name}"): {
         "type": "object",
@@ -74,6 +81,8 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
             },
         ]
     },
+    ("POST", "/api/sensor/{uuid}/action"): {"type": "object"},
+    ("POST", "/api/presentation/{uuid}/control"): {"type": "object"},
     ("POST", "/_eventmirror/sessions/{sid}/faults"): {
         "type": "object",
         "required": ["faults"],
@@ -116,6 +125,88 @@ FAULT: dict[str, Any] = {
 }
 
 
+def _object(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **optional},
+    }
+
+
+_STRING = {"type": "string"}
+_WHOLE = {"type": "integer", "minimum": 0}
+_EMPTY = {"type": "object", "maxProperties": 0}
+#: Events as the platform sends them: ``id`` and ``event`` always, ``time`` in every one the
+#: simulator delivers; the rest depends on the type (docs/events.md).
+_EVENTS = {"type": "array", "items": _object({"id": _WHOLE, "event": _STRING, "time": _WHOLE})}
+_NOW = _object({"now": _WHOLE})
+
+#: A session's faults as staged: each as declared, with how often it acted and, for one tied
+#: to an event id, whether it is spent.
+_STAGED = {
+    "type": "array",
+    "items": _object(
+        {"kind": _STRING, "fired": _WHOLE},
+        at=_WHOLE,
+        probability={"type": "number"},
+        size=_WHOLE,
+        seconds={"type": "number"},
+        spent={"type": "boolean"},
+    ),
+}
+
+#: What each call answers with 200 (every other answered body is an :data:`ERROR`).
+_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/session"): _object({"sid": _STRING, "server": _STRING}),
+    ("GET", "/api/session"): _object(
+        {"sid": _STRING, "user": _STRING, "username": _STRING, "next": _WHOLE}
+    ),
+    ("DELETE", "/api/session"): _EMPTY,
+    ("GET", "/api/event"): _EVENTS,
+    ("GET", "/api/conference/{uuid}/event"): _EMPTY,
+    ("GET", "/api/presentation/{uuid}/event"): _EMPTY,
+    ("GET", "/api/call/event"): _EMPTY,
+    ("GET", "/api/sensor/{uuid}/event"): _EMPTY,
+    ("POST", "/api/sensor/{uuid}/action"): _object({"action-uuid": _STRING}),
+    ("POST", "/api/presentation/{uuid}/control"): _EMPTY,
+    ("POST", "/_eventmirror/commands/{name}"): _object({"result": {}}),
+    ("POST", "/_eventmirror/advance"): _NOW,
+    ("POST", "/_eventmirror/reset"): _NOW,
+    ("GET", "/_eventmirror/users"): {"type": "object", "additionalProperties": _STRING},
+    ("GET", "/_eventmirror/journal"): {
+        "type": "array",
+        "items": _object({"call": _STRING, "sid": _STRING, "body": {"type": "object"}}),
+    },
+    ("GET", "/_eventmirror/sessions/{sid}/events"): _EVENTS,
+    ("GET", "/_eventmirror/sessions/{sid}/mirror"): {"type": "object"},
+    ("POST", "/_eventmirror/sessions/{sid}/client-state"): _object(
+        {
+            "agrees": {"type": "boolean"},
+            "disagreements": {
+                "type": "array",
+                "items": _object(
+                    {"path": _STRING, "kind": _STRING, "description": _STRING},
+                    expected={},
+                    reported={},
+                    hint={"type": ["string", "null"]},
+                ),
+            },
+        }
+    ),
+    ("POST", "/_eventmirror/sessions/{sid}/faults"): _STAGED,
+    ("GET", "/_eventmirror/sessions/{sid}/faults"): _STAGED,
+    ("GET", "/_eventmirror/openapi.json"): _object({"openapi": _STRING, "paths": {}}),
+}
+
+
+#: The three ways a platform call names its session (docs/serve.md), any one of them.
+_SESSION: dict[str, dict[str, Any]] = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer SID"},
+    "query": {"type": "apiKey", "in": "query", "name": "sid"},
+    "cookie": {"type": "apiKey", "in": "cookie", "name": "sid"},
+}
+
+
 def operation(method: str, path: str, summary: str) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -125,13 +216,23 @@ def operation(method: str, path: str, summary: str) -> dict[str, Any]:
         "summary": summary,
         "parameters": parameters + _QUERY.get(path, []),
         "responses": {
-            "200": {"description": "Done", "content": {"application/json": {"schema": {}}}},
+            "200": {
+                "description": "Done",
+                "content": {"application/json": {"schema": _ANSWERS.get((method, path), {})}},
+            },
             "4XX": ERROR,
         },
     }
+    if path == "/api/event":
+        found["responses"]["503"] = {**ERROR, "description": "A staged `error` fault"}
+    if path.startswith("/api/") and (method, path) != ("POST", "/api/session"):
+        found["security"] = [{name: []} for name in _SESSION]
     schema = _BODIES.get((method, path))
     if schema is not None:
-        found["requestBody"] = {"content": {"application/json": {"schema": schema}}}
+        found["requestBody"] = {
+            "required": "required" in schema,  # a body that must have keys must be sent
+            "content": {"application/json": {"schema": schema}},
+        }
     return found
 
 
@@ -148,5 +249,5 @@ def document(routes: Sequence[tuple[str, str, Any, str]]) -> dict[str, Any]:
             "API (docs/serve.md).",
         },
         "paths": paths,
-        "components": {"schemas": {"Fault": FAULT}},
+        "components": {"schemas": {"Fault": FAULT}, "securitySchemes": _SESSION},
     }
