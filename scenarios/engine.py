@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -30,8 +30,8 @@ from simulator._core import Session
 
 from .client import ClientError, ClientSession, Factory
 from .commands import COMMANDS, SUBSCRIPTIONS
+from .expectations import Expectations
 from .faults import ClientStream, FaultError
-from .matching import MISSING, Difference, compare
 from .model import (
     Advance,
     Deliver,
@@ -76,32 +76,74 @@ class Client:
         return [] if self.under_test is None else self.under_test.bodies
 
 
-class _StepFailed(Exception):
+class StepFailed(Exception):
+    """A step failed: :attr:`failure` says how (:func:`scenarios.render_outcome` shows it)."""
+
     def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.headline)
         self.failure = failure
 
 
-class Run:
-    """One scenario being run. Use :func:`run`."""
+@attrs.define
+class Stage:
+    """What a scenario's steps run on: a world, its sessions as named clients, and the names
+    given so far (users, minted UUIDs, saved results). :meth:`fresh` makes the one a scenario
+    file describes; a run on a stage it is given carries on from where that stage is (several
+    scenarios one after another on one world, steps on a served world) and leaves it changed."""
 
-    def __init__(self, scenario: Scenario, client: Factory | None = None) -> None:
+    world: World
+    clients: dict[str, Client] = attrs.Factory(dict)
+    names: dict[str, str] = attrs.Factory(dict)
+
+    @classmethod
+    def fresh(cls, scenario: Scenario) -> Stage:
+        """A new world with the scenario's seed and start."""
+        if scenario.start is None:
+            return cls(World(seed=scenario.seed))
+        return cls(World(seed=scenario.seed, start=scenario.start))
+
+
+class Run(Expectations):
+    """One scenario being run. Use :func:`run`, or :meth:`play` for one step at a time.
+
+    On a ``stage`` given (:class:`Stage`), the scenario's ``seed`` and ``start`` are not used:
+    the world is as it is. A user the scenario declares is the world's user of that name when
+    there is one (the same person; a ``users:`` UUID must then be hers), else a new one; a
+    session name the stage has already is refused (SimulatorError)."""
+
+    def __init__(
+        self, scenario: Scenario, client: Factory | None = None, *, stage: Stage | None = None
+    ) -> None:
         self.scenario = scenario
         self.factory = client
-
-        if scenario.start is None:
-            self.world = World(seed=scenario.seed)
-        else:
-            self.world = World(seed=scenario.seed, start=scenario.start)
-        self.names: dict[str, str] = {}
+        self.stage = Stage.fresh(scenario) if stage is None else stage
+        self.world = self.stage.world
+        self.names = self.stage.names
         for user in scenario.users:
-            self.names[user] = self.world.add_user(user, scenario.user_uuids.get(user))
+            self.names[user] = self.join(user, scenario.user_uuids.get(user))
         for name in scenario.uuids:
             self.names[name] = self.world.new_uuid()
-        self.clients: dict[str, Client] = {}
+        self.clients = self.stage.clients
         self.current: Step = scenario.steps[0]
+        for session in scenario.sessions:
+            if session in self.clients:
+                raise SimulatorError(f"there is a session named {session!r} already")
         for session, user in scenario.sessions.items():
             self.open(session, user, start_client=False)
         self.produced: set[str] = set()
+        self.checked: set[str] = set()
+        self.steps_run = 0
+        #: What the last ``do`` step's command returned.
+        self.result: Any = None
+
+    def join(self, user: str, uuid: str | None) -> str:
+        """The UUID of the scenario's user ``user``: the world's user of that name, or new."""
+        known = self.world.users.get(user)
+        if known is None:
+            return self.world.add_user(user, uuid)
+        if uuid is not None and uuid != known:
+            raise SimulatorError(f"the user {user!r} is {known} already, not {uuid}")
+        return known
 
     def open(self, name: str, user: str, *, start_client: bool = True) -> None:
         session = self.world.open_session(user)
@@ -135,23 +177,11 @@ class Run:
         return {self.names[user]: user for user in self.scenario.users}
 
     def run(self) -> Outcome:
-        steps_run = 0
         failure = None
-        checked: set[str] = set()
         try:
-            self.start_clients(list(self.clients.values()))
-            for step in self.scenario.steps:
-                steps_run += 1
-                self.current = step
-                for client in self.clients.values():
-                    if client.under_test is not None:
-                        client.under_test.next_step()
-                self.step(step)
-                self.sync()
-                self.check_clients()
-                if isinstance(step, Expect):
-                    checked |= self.produced
-        except _StepFailed as failed:
+            for _ in self.play():
+                pass
+        except StepFailed as failed:
             failure = failed.failure
         finally:
             self.close_clients()
@@ -160,12 +190,30 @@ class Run:
             failure,
             dict(self.names),
             frozenset(self.produced),
-            frozenset(checked),
-            steps_run,
+            frozenset(self.checked),
+            self.steps_run,
             frozenset().union(*(under_test.delivered for under_test in self.under_test)),
             frozenset().union(*(under_test.covered for under_test in self.under_test)),
             self.tested(),
         )
+
+    def play(self) -> Iterator[Step]:
+        """Run the steps in order, yielding each one once it is done and every client has
+        caught up; the first that fails raises :class:`StepFailed`. Clients under test are
+        the caller's to close (:meth:`close_clients`)."""
+        self.start_clients(list(self.clients.values()))
+        for step in self.scenario.steps:
+            self.steps_run += 1
+            self.current = step
+            for client in self.clients.values():
+                if client.under_test is not None:
+                    client.under_test.next_step()
+            self.step(step)
+            self.sync()
+            self.check_clients()
+            if isinstance(step, Expect):
+                self.checked |= self.produced
+            yield step
 
     def tested(self) -> bool:
         checked = set().union(
@@ -218,9 +266,9 @@ class Run:
     def resolve(self, value: Any, *, text_keys: bool = False) -> Any:
         return resolve(value, self.names, text_keys=text_keys)
 
-    def fail(self, step: Step, headline: str, **details: Any) -> _StepFailed:
+    def fail(self, step: Step, headline: str, **details: Any) -> StepFailed:
         resolved = self.resolve(step.written)
-        return _StepFailed(Failure(step, headline, resolved, **details))
+        return StepFailed(Failure(step, headline, resolved, **details))
 
     # -- delivery ----------------------------------------------------------------------------
 
@@ -301,6 +349,7 @@ class Run:
                 f"{step.command} was carried out, but the step expects a refusal "
                 f"saying {step.refused!r}",
             )
+        self.result = result
         if step.save is not None:
             if not isinstance(result, str):
                 raise self.fail(step, f"{step.command} creates nothing to save as {step.save!r}")
@@ -327,7 +376,7 @@ class Run:
         ``eventmirror serve`` (docs/scenarios.md)."""
         client = self.clients[step.session]
         if client.faults is None:
-            client.faults = ClientStream(self.scenario.seed, client.session.id)
+            client.faults = ClientStream(self.world.seed, client.session.id)
             client.faults.extend(client.session.events)  # sent already: as they were
         try:
             client.faults.stage(step.faults, len(client.session.events))
@@ -366,70 +415,6 @@ class Run:
         except (OSError, RecordingError) as error:
             raise self.fail(step, f"cannot read the recording: {error}") from None
         self.receive(self.clients[step.session], records)
-
-    def expect(self, step: Expect) -> None:
-        client = self.clients[step.session]
-        differences = self.differences(step.mirror, reducers.to_json(client.mirror), step.strict)
-        if differences:
-            raise self.fail(
-                step,
-                f"the mirror of session {step.session} differs at "
-                f"{plural(len(differences), 'path')}",
-                differences=differences,
-            )
-
-    def expect_client(self, step: ExpectClient) -> None:
-        client = self.clients[step.session]
-        if client.under_test is None:
-            raise self.fail(
-                step,
-                "expect_client checks a client under test, and this run has none (run with "
-                "--client MODULE:FACTORY or --client-cmd COMMAND)",
-            )
-        with self.client_failures(client):
-            reported = client.under_test.state()
-        differences = self.differences(step.state, reported, step.strict)
-        if differences:
-            raise self.fail(
-                step,
-                f"the state of session {step.session}'s client differs at "
-                f"{plural(len(differences), 'path')}",
-                differences=differences,
-                session=step.session,
-            )
-
-    def differences(
-        self, written: Mapping[str, Any], actual: Mapping[str, Any], strict: bool
-    ) -> list[Difference]:
-        expected = self.resolve(written, text_keys=True)
-        # Strict reaches below the sections named, never to the sections left out.
-        return [
-            difference
-            for section, want in expected.items()
-            for difference in compare(
-                want, actual.get(section, MISSING), strict=strict, path=(section,)
-            )
-        ]
-
-    def expect_events(self, step: ExpectEvents) -> None:
-        client = self.clients[step.session]
-        actual = client.received[client.checked :]
-        client.checked = len(client.received)
-        expected = [self.resolve(event, text_keys=True) for event in step.events]
-        rows = []
-        for position in range(max(len(expected), len(actual))):
-            want = expected[position] if position < len(expected) else None
-            got = actual[position] if position < len(actual) else None
-            same = want is not None and got is not None and not compare(want, got)
-            rows.append((want, got, same))
-        if not all(same for _, _, same in rows):
-            raise self.fail(
-                step,
-                f"session {step.session} received {len(actual)} "
-                f"{'event' if len(actual) == 1 else 'events'} since the last check; "
-                f"the step expects {len(expected)}, and they differ",
-                events=rows,
-            )
 
 
 def _shown(item: Any) -> Any:

@@ -463,6 +463,26 @@ def _holds_matcher(value: Any) -> bool:
     return isinstance(value, Regex | Unordered) or value is ANY or value is ABSENT
 
 
+def parse_steps(
+    value: Any,
+    path: str,
+    *,
+    users: tuple[str, ...],
+    sessions: Mapping[str, str],
+    names: tuple[str, ...] = (),
+) -> tuple[Step, ...]:
+    """A list of steps on their own (a served world's ``POST /_eventmirror/steps``), checked
+    as a scenario's steps are, for a world with ``users``, the open ``sessions`` (name ->
+    user) and the ``names`` earlier steps saved."""
+    checker = _Checker(path, value)
+    if not isinstance(value, LocatedList) or not value:
+        raise checker.fail(line_of(value, 1), "steps is a list with at least one step")
+    known = NamePass(checker, users, names, sessions)
+    return tuple(
+        checker.step(index, item, value.line_of(index), known) for index, item in enumerate(value)
+    )
+
+
 def parse(documents: list[Any], path: str) -> list[Scenario]:
     """The scenarios in a loaded file, each checked in full; scenario names are unique."""
     scenarios = [_Checker(path, document).scenario() for document in documents if document]
@@ -495,5 +515,6 @@ __all__ = [
     "Step",
     "Subscribe",
     "parse",
+    "parse_steps",
     "references",
 ]

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 if TYPE_CHECKING:
+    from .clock import Schedule
     from .world import World
+
+#: The metadata key of an attrs field a snapshot leaves out: the timers on the clock, which
+#: ``Domain.rearm`` files again when a snapshot is loaded.
+REARMED = "rearmed"
 
 
 class SimulatorError(ValueError):
@@ -46,6 +51,8 @@ class Session:
     #: The ids of the events a declared re-send delivered (``simulator.resend``): they may
     #: repeat what the session knows already, on purpose.
     resent: set[int] = attrs.Factory(set)
+    #: Ended (``World.close_session``): it receives nothing more and holds no subscription.
+    closed: bool = False
 
     def poll(self, after: int | None = None) -> list[dict[str, Any]]:
         """The events after id ``after`` (all of them for None), as ``GET /api/event`` gives."""
@@ -59,6 +66,9 @@ class Domain:
     name: ClassVar[str]
     #: The sections of the mirror's JSON form this domain fills in a view, in the form's order.
     sections: ClassVar[tuple[str, ...]] = ()
+    #: Attributes a snapshot leaves out, because they hold the domain's timers on the clock:
+    #: :meth:`rearm` files them again. Every other annotated attribute is the domain's state.
+    rearmed: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -67,6 +77,15 @@ class Domain:
         """A user as messages name her: her symbolic name (``who`` is a name or a UUID)."""
         user = self.world.user_id(who)
         return self.world.names.get(user, user)
+
+    def rearm(self, label: tuple[str, ...], schedule: Schedule) -> None:
+        """A snapshot is being loaded: file the clock's timer ``label`` (as this domain gave it
+        to ``clock.at``/``clock.every``) again, with the action ``schedule`` queues. A label
+        naming nothing this domain has raises KeyError, ValueError or SimulatorError."""
+        raise SimulatorError(f"the {self.name} domain schedules nothing")
+
+    def session_closed(self, session: Session) -> None:
+        """The session ended: forget what this domain holds for it (its subscriptions)."""
 
     def view(self, session: Session, sections: dict[str, Any]) -> None:
         """Fill this domain's :attr:`sections` of the JSON form (plain data), as the server's

@@ -15,10 +15,12 @@ class Announcement(Domain):
     name = "announcement"
     sections = ("announcements",)
 
+    conversions: dict[str, tuple[bool, int]]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: announcement -> (the last conversion succeeded, change)
-        self.conversions: dict[str, tuple[bool, int]] = {}
+        self.conversions = {}
 
     @command
     def convert(self, actor: str, announcement: str, success: bool) -> None:

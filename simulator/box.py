@@ -45,9 +45,11 @@ class Box(Domain):
     name = "box"
     sections = ("boxes",)
 
+    boxes: dict[str, ServerBox]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.boxes: dict[str, ServerBox] = {}
+        self.boxes = {}
 
     @command(actor=None)
     def online(

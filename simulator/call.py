@@ -32,12 +32,15 @@ class Call(Domain):
     name = "call"
     sections = ("calls",)
 
+    calls: dict[str, dict[str, ServerCall]]
+    enabled: dict[str, int]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: user -> call uuid -> call
-        self.calls: dict[str, dict[str, ServerCall]] = {}
+        self.calls = {}
         #: session id -> the change at which it enabled call events
-        self.enabled: dict[str, int] = {}
+        self.enabled = {}
 
     def enable(self, session: Session | str) -> None:
         """The session (a :class:`Session` or its id) asks for its user's call events from
@@ -47,6 +50,9 @@ class Call(Domain):
             raise SimulatorError(f"{session.id} receives call events already")
         self.enabled[session.id] = self.world.tick()
         session.subscriptions.add(("call", ""))
+
+    def session_closed(self, session: Session) -> None:
+        self.enabled.pop(session.id, None)
 
     def _recipients(self, user: str) -> list[Session]:
         return [s for s in self.world.sessions_of([user]) if s.id in self.enabled]

@@ -17,7 +17,7 @@ from eventmirror.events import ChatMessage, ChatMessageEvent, ChatNew, ChatUser,
 from eventmirror.rules import CHAT_TIMED_STATES, chat_state_expiry
 
 from ._core import Domain, Session, SimulatorError, entity
-from .clock import Timer
+from .clock import Schedule, Timer
 from .commands import command
 
 
@@ -55,11 +55,15 @@ class Chat(Domain):
     name = "chat"
     sections = ("chats",)
 
+    chats: dict[str, ServerChat]
+    _expiries: dict[tuple[str, str, str], Timer]
+    rearmed = ("_expiries",)
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.chats: dict[str, ServerChat] = {}
+        self.chats = {}
         #: (chat, user, state) -> the timed state's expiry on the clock
-        self._expiries: dict[tuple[str, str, str], Timer] = {}
+        self._expiries = {}
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -220,8 +224,14 @@ class Chat(Domain):
             timer.cancel()
         if expiry is not None:
             self._expiries[(uuid, user, state)] = self.world.clock.at(
-                expiry, lambda: self._expire(uuid, user, state)
+                expiry, lambda: self._expire(uuid, user, state), (self.name, uuid, user, state)
             )
+
+    def rearm(self, label: tuple[str, ...], schedule: Schedule) -> None:
+        _, uuid, user, state = label
+        if self.chats[uuid].states[(user, state)].expiry is None:
+            raise SimulatorError(f"{user}'s {state} in chat {uuid} has no expiry to schedule")
+        self._expiries[(uuid, user, state)] = schedule(lambda: self._expire(uuid, user, state))
 
     def _expire(self, uuid: str, user: str, state: str) -> None:
         """The state ran out: inactive from now on, still known as changed when it was set."""

@@ -11,7 +11,6 @@ give the same streams.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import attrs
@@ -32,10 +31,18 @@ class Timer:
     period: int | None
     sequence: int
     clock: Clock
+    #: What it does, as a snapshot records it: the domain's name first, then what that
+    #: domain needs to schedule the same action again (``Domain.rearm``). Empty: a timer of
+    #: its own (a test's), which a snapshot cannot hold.
+    label: tuple[str, ...] = ()
 
     def cancel(self) -> None:
         """Take it off the queue; cancelling one that ran or was cancelled does nothing."""
         self.clock.cancel(self)
+
+
+#: Queues a restored timer running the action given, and returns it (``Domain.rearm``).
+Schedule = Callable[[Callable[[], object]], Timer]
 
 
 def _order(timer: Timer) -> tuple[int, int]:
@@ -49,22 +56,46 @@ class Clock:
     def __init__(self, start: int) -> None:
         self.now = start
         self._queue: SortedKeyList[Timer, tuple[int, int]] = SortedKeyList(key=_order)
-        self._sequence = itertools.count()
+        #: The sequence number the next scheduled timer gets.
+        self.sequence = 0
 
-    def at(self, time: int, action: Callable[[], object]) -> Timer:
+    def at(self, time: int, action: Callable[[], object], label: tuple[str, ...] = ()) -> Timer:
         """Run ``action`` once, when the clock reaches ``time`` (after now)."""
-        return self._schedule(time, None, action)
+        return self._schedule(time, None, action, label)
 
-    def every(self, seconds: int, action: Callable[[], object]) -> Timer:
+    def every(
+        self, seconds: int, action: Callable[[], object], label: tuple[str, ...] = ()
+    ) -> Timer:
         """Run ``action`` every ``seconds`` seconds from now until the timer is cancelled."""
         if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
             raise SimulatorError(f"a period lasts 1 second or more (whole), got {seconds!r}")
-        return self._schedule(self.now + seconds, seconds, action)
+        return self._schedule(self.now + seconds, seconds, action, label)
 
-    def _schedule(self, time: int, period: int | None, action: Callable[[], object]) -> Timer:
+    def _schedule(
+        self, time: int, period: int | None, action: Callable[[], object], label: tuple[str, ...]
+    ) -> Timer:
         if time <= self.now:
             raise SimulatorError(f"{time} is not after the clock's time {self.now}")
-        timer = Timer(action, time, period, next(self._sequence), self)
+        timer = Timer(action, time, period, self._next(), self, label)
+        self._queue.add(timer)
+        return timer
+
+    def _next(self) -> int:
+        self.sequence += 1
+        return self.sequence - 1
+
+    def restore(
+        self,
+        due: int,
+        period: int | None,
+        sequence: int,
+        label: tuple[str, ...],
+        action: Callable[[], object],
+    ) -> Timer:
+        """Queue a timer exactly as a snapshot recorded it (simulator/snapshot.py checks the
+        values first): its due time, period and sequence number are kept, so it runs in the
+        same order among the others."""
+        timer = Timer(action, due, period, sequence, self, label)
         self._queue.add(timer)
         return timer
 
@@ -92,7 +123,7 @@ class Clock:
             else:
                 # Queued again before it runs, so that its action may cancel it.
                 timer.due += timer.period
-                timer.sequence = next(self._sequence)
+                timer.sequence = self._next()
                 self._queue.add(timer)
             timer.action()
         self.now = until

@@ -26,12 +26,15 @@ class ServerComment:
 class Comments(Domain):
     name = "comments"
 
+    comments: dict[str, ServerComment]
+    _on_object: SetIndex[str, str]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.comments: dict[str, ServerComment] = {}
+        self.comments = {}
         #: object -> its comments' UUIDs, in the order they were made: removing an object or
         #: viewing its comments costs its own comments, not a walk of all of them.
-        self._on_object: SetIndex[str, str] = SetIndex()
+        self._on_object = SetIndex()
 
     def _ref(self, uuid: str) -> dict[str, Any]:
         return self.world.objects.header(self.world.objects.get(uuid))

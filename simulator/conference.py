@@ -30,6 +30,7 @@ from eventmirror.events.conference import ConferenceMember
 
 from ._core import Domain, Session, SimulatorError
 from ._object_index import SetIndex
+from .clock import Schedule
 from .commands import command
 from .resend import Periodic, resend
 
@@ -51,12 +52,17 @@ class DetailedStream(Domain):
 
     object_type = ""
 
+    subscriptions: dict[tuple[str, str], Subscription]
+    _subscribed_to: SetIndex[str, str]
+    periodic: Periodic
+    rearmed = ("periodic",)
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.subscriptions: dict[tuple[str, str], Subscription] = {}
+        self.subscriptions = {}
         #: uuid -> the sessions subscribed to its stream (by session id), so that delivering
         #: to them, or forgetting the object, costs what it reaches, not a walk of all sessions.
-        self._subscribed_to: SetIndex[str, str] = SetIndex()
+        self._subscribed_to = SetIndex()
         #: The periodic re-sends running (status, keepalives), by object and what they send.
         self.periodic = Periodic(world)
 
@@ -109,6 +115,11 @@ class DetailedStream(Domain):
         self._subscribed_to.add(uuid, session.id)
         self._subscribed(session, uuid)
 
+    def session_closed(self, session: Session) -> None:
+        for kind, uuid in list(session.subscriptions):
+            if kind == self.name:
+                self._drop(session, uuid)
+
     def _subscribed(self, session: Session, uuid: str) -> None:
         """Send what a new subscriber receives first (nothing unless overridden)."""
 
@@ -126,23 +137,32 @@ class DetailedStream(Domain):
             raise SimulatorError(f"{named} has no subscribed session to re-send its status to")
         return subscribers
 
-    def _repeat(
-        self,
-        uuid: str,
-        what: str,
-        seconds: int,
-        command: Callable[[str], object],
-        wanted: Callable[[], object],
-    ) -> None:
-        """Run the re-send ``command`` on ``uuid`` every ``seconds`` from now, at each time only
-        if ``wanted()`` (someone to send to): a period outlasts a quiet spell."""
+    def _repeat(self, uuid: str, what: str, seconds: int) -> None:
+        """Run the re-send ``what`` (:meth:`_repeated`) on ``uuid`` every ``seconds`` from now."""
         self._object(uuid)
+        self.periodic.start(uuid, what, seconds, self._firing(uuid, what), (self.name, what, uuid))
+
+    def _firing(self, uuid: str, what: str) -> Callable[[], None]:
+        """What the period does each time: the re-send, only if someone is there to receive
+        it (a period outlasts a quiet spell)."""
+        command, wanted = self._repeated(uuid, what)
 
         def fire() -> None:
             if wanted():
                 command(uuid)
 
-        self.periodic.start(uuid, what, seconds, fire)
+        return fire
+
+    def _repeated(
+        self, uuid: str, what: str
+    ) -> tuple[Callable[[str], object], Callable[[], object]]:
+        """The re-send command called ``what`` and when it is wanted (someone to send to)."""
+        raise SimulatorError(f"{self.name} repeats no {what!r}")
+
+    def rearm(self, label: tuple[str, ...], schedule: Schedule) -> None:
+        _, what, uuid = label
+        self._object(uuid)
+        self.periodic.adopt(uuid, what, schedule(self._firing(uuid, what)))
 
 
 def _opened(session: Session) -> int:
@@ -164,9 +184,11 @@ class Conference(DetailedStream):
     object_type = "conference"
     sections = ("conferences",)
 
+    conferences: dict[str, ServerConference]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.conferences: dict[str, ServerConference] = {}
+        self.conferences = {}
 
     def _state(self, uuid: str) -> ServerConference:
         self._object(uuid)
@@ -175,6 +197,11 @@ class Conference(DetailedStream):
     def members(self, uuid: str) -> dict[str, ConferenceMember]:
         found = self.conferences.get(uuid)
         return dict(found.members) if found is not None else {}
+
+    def session_closed(self, session: Session) -> None:
+        for kind, uuid in list(session.subscriptions):
+            if kind == self.name:
+                self._drop(session, uuid)
 
     def _subscribed(self, session: Session, uuid: str) -> None:
         # The view lists known conferences only, so an idle one needs its entry too.
@@ -303,19 +330,20 @@ class Conference(DetailedStream):
         Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
         (nobody subscribed: nothing is sent, the period goes on). A period running already is
         replaced; the conference's deletion ends it."""
-        self._repeat(
-            conference,
-            "status",
-            seconds,
-            self.resend_status,
-            lambda: self.subscribers(conference),
-        )
+        self._repeat(conference, "status", seconds)
 
     @command(actor=None)
     def stop_status_every(self, conference: str) -> None:
         """The platform stops re-sending the conference's status periodically."""
         self._object(conference)
         self.periodic.stop(conference, "status", self.world.objects.describe(conference))
+
+    def _repeated(
+        self, uuid: str, what: str
+    ) -> tuple[Callable[[str], object], Callable[[], object]]:
+        if what == "status":
+            return self.resend_status, lambda: self.subscribers(uuid)
+        return super()._repeated(uuid, what)
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

@@ -15,10 +15,12 @@ class Dialplan(Domain):
     name = "dialplan"
     sections = ("callreverse",)
 
+    callreverse: dict[tuple[str, str, str], int]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: (user, phone_from, phone_to) -> start time
-        self.callreverse: dict[tuple[str, str, str], int] = {}
+        self.callreverse = {}
 
     @command
     def modify(self, actor: str) -> None:

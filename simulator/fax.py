@@ -50,12 +50,15 @@ class Fax(Domain):
     name = "fax"
     sections = ("faxes",)
 
+    conversions: dict[str, tuple[int | None, int]]
+    reports: dict[str, dict[str, tuple[FaxReport, int]]]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: fax -> (page count, None for a failed conversion; change)
-        self.conversions: dict[str, tuple[int | None, int]] = {}
+        self.conversions = {}
         #: fax -> report UUID -> (report, change)
-        self.reports: dict[str, dict[str, tuple[FaxReport, int]]] = {}
+        self.reports = {}
 
     @command
     def upload_and_convert(self, actor: str, fax: str, page_count: int | None) -> None:

@@ -48,11 +48,14 @@ class Files(Domain):
     name = "files"
     sections = ("volumes",)
 
+    volumes: dict[str, ServerVolume]
+    volume_of: dict[str, str]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.volumes: dict[str, ServerVolume] = {}
+        self.volumes = {}
         #: node -> its volume
-        self.volume_of: dict[str, str] = {}
+        self.volume_of = {}
 
     # -- checks --------------------------------------------------------------------------
 

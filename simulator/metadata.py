@@ -16,12 +16,15 @@ class Metadata(Domain):
     name = "metadata"
     sections = ("user_metadata",)
 
+    users: dict[str, dict[str, Any]]
+    objects: dict[str, dict[str, tuple[Any, int]]]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: user -> key -> value
-        self.users: dict[str, dict[str, Any]] = {}
+        self.users = {}
         #: object -> key -> (value, change)
-        self.objects: dict[str, dict[str, tuple[Any, int]]] = {}
+        self.objects = {}
 
     @command
     def set_user(

@@ -12,7 +12,6 @@ that keep those indexes.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -53,21 +52,30 @@ class Objects(Domain):
     name = "objects"
     sections = ("objects",)
 
+    objects: dict[str, ServerObject]
+    visible_since: dict[tuple[str, str], int]
+    told_tags: dict[tuple[str, str], tuple[str, ...]]
+    #: How many objects were created: the next one's creation number.
+    _creations: int
+    _carrying: SetIndex[str, str]
+    _trash: SetIndex[str, str]
+    _told_with: SetIndex[str, tuple[str, str]]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.objects: dict[str, ServerObject] = {}
+        self.objects = {}
         #: (user, object) -> the change from which the user sees the object.
-        self.visible_since: dict[tuple[str, str], int] = {}
+        self.visible_since = {}
         #: (user, object) -> the tag list the user was last told.
-        self.told_tags: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._creations = itertools.count()
+        self.told_tags = {}
+        self._creations = 0
         #: tag -> the objects carrying it.
-        self._carrying: SetIndex[str, str] = SetIndex()
+        self._carrying = SetIndex()
         #: owner -> her objects in the trash.
-        self._trash: SetIndex[str, str] = SetIndex()
+        self._trash = SetIndex()
         #: tag -> the (user, object) pairs whose told tag list holds it. Not only objects that
         #: carry it: a user with no access to a tag is not told when it is detached.
-        self._told_with: SetIndex[str, tuple[str, str]] = SetIndex()
+        self._told_with = SetIndex()
 
     # -- access --------------------------------------------------------------------------
 
@@ -192,7 +200,8 @@ class Objects(Domain):
                 raise SimulatorError(
                     f"{self.user_name(actor)} has no access to {self.world.tags.describe(tag)}"
                 )
-        uuid, created = self.world.new_uuid(), next(self._creations)
+        uuid, created = self.world.new_uuid(), self._creations
+        self._creations += 1
         obj = ServerObject(uuid, type, owner_id, description, [], created=created)
         change = self.world.tick()
         self.objects[uuid] = obj

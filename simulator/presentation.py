@@ -7,6 +7,7 @@ keepalive reaches the subscribed sessions of joined members.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -55,11 +56,14 @@ class Presentation(DetailedStream):
     object_type = "presentation"
     sections = ("presentations",)
 
+    presentations: dict[str, ServerPresentation]
+    keepalives: dict[tuple[str, str], int]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.presentations: dict[str, ServerPresentation] = {}
+        self.presentations = {}
         #: (session id, presentation) -> the time of the last keepalive that session got.
-        self.keepalives: dict[tuple[str, str], int] = {}
+        self.keepalives = {}
 
     def _state(self, uuid: str) -> ServerPresentation:
         self._object(uuid)
@@ -254,13 +258,7 @@ class Presentation(DetailedStream):
         Each time the clock reaches it, ``resend_status`` reaches the sessions subscribed then
         (nobody subscribed: nothing is sent, the period goes on). A period running already is
         replaced; the presentation's deletion ends it."""
-        self._repeat(
-            presentation,
-            "status",
-            seconds,
-            self.resend_status,
-            lambda: self.subscribers(presentation),
-        )
+        self._repeat(presentation, "status", seconds)
 
     @command(actor=None)
     def stop_status_every(self, presentation: str) -> None:
@@ -276,13 +274,7 @@ class Presentation(DetailedStream):
         Each time the clock reaches it, the subscribed sessions of the members joined then are
         asked (none, or the presentation not live: nothing is sent, the period goes on). A
         period running already is replaced; the presentation's deletion ends it."""
-        self._repeat(
-            presentation,
-            "keepalive",
-            seconds,
-            self.keepalive,
-            lambda: self._keepalive_recipients(presentation),
-        )
+        self._repeat(presentation, "keepalive", seconds)
 
     @command(actor=None)
     def stop_keepalive_every(self, presentation: str) -> None:
@@ -290,6 +282,15 @@ class Presentation(DetailedStream):
         self._object(presentation)
         named = self.world.objects.describe(presentation)
         self.periodic.stop(presentation, "keepalive", named)
+
+    def _repeated(
+        self, uuid: str, what: str
+    ) -> tuple[Callable[[str], object], Callable[[], object]]:
+        if what == "keepalive":
+            return self.keepalive, lambda: self._keepalive_recipients(uuid)
+        if what == "status":
+            return self.resend_status, lambda: self.subscribers(uuid)
+        return super()._repeated(uuid, what)
 
     def forget_object(self, uuid: str) -> None:
         super().forget_object(uuid)

@@ -71,12 +71,25 @@ class Periodic:
         self.world = world
         self._timers: dict[tuple[str, str], Timer] = {}
 
-    def start(self, uuid: str, what: str, seconds: int, action: Callable[[], object]) -> None:
+    def start(
+        self,
+        uuid: str,
+        what: str,
+        seconds: int,
+        action: Callable[[], object],
+        label: tuple[str, ...],
+    ) -> None:
         """Run ``action`` every ``seconds`` from now; a period running already is replaced."""
-        timer = self.world.clock.every(seconds, action)
+        timer = self.world.clock.every(seconds, action, label)
         old = self._timers.pop((uuid, what), None)
         if old is not None:
             old.cancel()
+        self._timers[(uuid, what)] = timer
+
+    def adopt(self, uuid: str, what: str, timer: Timer) -> None:
+        """Keep ``timer``, restored from a snapshot, as the period of ``what`` on ``uuid``."""
+        if (uuid, what) in self._timers:
+            raise SimulatorError(f"{uuid} has two periodic {what}")
         self._timers[(uuid, what)] = timer
 
     def stop(self, uuid: str, what: str, named: str) -> None:

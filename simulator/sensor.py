@@ -40,9 +40,11 @@ class Sensor(DetailedStream):
     object_type = "sensor"
     sections = ("sensors",)
 
+    sensors: dict[str, ServerSensor]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.sensors: dict[str, ServerSensor] = {}
+        self.sensors = {}
 
     def _state(self, uuid: str) -> ServerSensor:
         self._object(uuid)

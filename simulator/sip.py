@@ -14,8 +14,8 @@ import attrs
 from eventmirror.events import SipDelete, SipModify, SipNew, SipRegister, SipUnregister
 from eventmirror.rules import is_sip_account_part, sip_account_key
 
-from ._core import Domain, Session, SimulatorError
-from .clock import Timer
+from ._core import REARMED, Domain, Session, SimulatorError
+from .clock import Schedule, Timer
 from .commands import command
 
 
@@ -28,16 +28,18 @@ class ServerAccount:
     #: contact -> absolute expiry of its last registration, kept once it ran out
     registrations: dict[str, int] = attrs.Factory(dict)
     #: contact -> the active registration's expiry on the world's clock: it ends it
-    expiries: dict[str, Timer] = attrs.Factory(dict)
+    expiries: dict[str, Timer] = attrs.field(factory=dict, metadata={REARMED: True})
 
 
 class Sip(Domain):
     name = "sip"
     sections = ("sip",)
 
+    accounts: dict[str, ServerAccount]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.accounts: dict[str, ServerAccount] = {}
+        self.accounts = {}
 
     def get(self, account: str) -> ServerAccount:
         try:
@@ -57,9 +59,17 @@ class Sip(Domain):
             account.registrations.pop(contact, None)
             return
         account.registrations[contact] = expire
+        account_key = sip_account_key(account.user, account.domain)
         account.expiries[contact] = self.world.clock.at(
-            expire, lambda: account.expiries.pop(contact)
+            expire, lambda: account.expiries.pop(contact), (self.name, account_key, contact)
         )
+
+    def rearm(self, label: tuple[str, ...], schedule: Schedule) -> None:
+        _, account_key, contact = label
+        account = self.accounts[account_key]
+        if contact not in account.registrations:
+            raise SimulatorError(f"{account_key} has no registration of {contact!r}")
+        account.expiries[contact] = schedule(lambda: account.expiries.pop(contact))
 
     def _send(self, event_type: type[Any], account: ServerAccount, **payload: Any) -> None:
         self.world.send_to_users(

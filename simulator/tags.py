@@ -41,9 +41,11 @@ class Tags(Domain):
     name = "tags"
     sections = ("tags",)
 
+    tags: dict[str, ServerTag]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
-        self.tags: dict[str, ServerTag] = {}
+        self.tags = {}
 
     def get(self, tag: str) -> ServerTag:
         try:

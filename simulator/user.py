@@ -15,12 +15,15 @@ class User(Domain):
     name = "user"
     sections = ("stale", "invitations")
 
+    invitations: dict[tuple[str, str], int]
+    stale: dict[tuple[str, str], tuple[int, int]]
+
     def __init__(self, world: Any) -> None:
         super().__init__(world)
         #: (owner, user) -> the time the invitation was made
-        self.invitations: dict[tuple[str, str], int] = {}
+        self.invitations = {}
         #: (session, resource) -> (event id in that session, time)
-        self.stale: dict[tuple[str, str], tuple[int, int]] = {}
+        self.stale = {}
 
     def mark_stale(self, who: str, resource: str, event_type: type[Event]) -> None:
         """Tell the user's sessions that ``resource`` changed (a payload-less event)."""

@@ -143,12 +143,27 @@ class World:
         return session
 
     def session(self, session: Session | str) -> Session:
-        """A session of this world, given as a :class:`Session` or its id."""
+        """An open session of this world, given as a :class:`Session` or its id."""
         session_id = session.id if isinstance(session, Session) else session
         found = self.sessions.get(session_id)
         if found is None or (isinstance(session, Session) and found is not session):
             raise SimulatorError(f"no session {session_id!r} in this world")
+        if found.closed:
+            raise SimulatorError(f"session {session_id!r} was closed")
         return found
+
+    def close_session(self, session: Session | str) -> None:
+        """End a session (``DELETE /api/session``): it receives nothing from now on, its
+        subscriptions end, and it cannot be viewed or subscribed any more. It stays in
+        :attr:`sessions`, marked ``closed``, with the events it was sent; its id is never
+        given again."""
+        found = self.session(session)
+        self.tick()
+        self._sessions_by_user[found.user].remove(found)
+        for domain in self.domains:
+            domain.session_closed(found)
+        found.subscriptions.clear()
+        found.closed = True
 
     def sessions_of(self, users: Iterable[str]) -> list[Session]:
         """Every session of these users, in the order they were opened. The cost follows the

@@ -4,7 +4,8 @@ mistake answered with a 4xx that says what is wrong.
 Every answer is JSON, errors included: ``{"error": "<what is wrong>"}`` with a 4xx status for a
 client's mistake (400 bad parameters or body, 401 unknown session or token, 403 an object the
 session's user may not read, 404 unknown path, command or session, 405 wrong method, 409 a
-command the simulator refuses, 413 a body over :data:`MAX_BODY`). :func:`encode` is the one
+command the simulator refuses, 413 a body over :data:`MAX_BODY`, 422 a state document that is
+no state or a scenario step that fails). :func:`encode` is the one
 way a value becomes a body, so the same value always gives the same bytes.
 """
 
@@ -143,8 +144,8 @@ def the_session(request: web.Request) -> tuple[Served, str]:
     served, sid = request.app[SERVED], session_id(request)
     try:
         served.session(sid)
-    except UnknownSession:
-        raise ClientMistake(401, f"unknown session {sid!r}: log in again") from None
+    except UnknownSession as unknown:
+        raise ClientMistake(401, f"{unknown.args[0]}: log in again") from None
     return served, sid
 
 

@@ -43,6 +43,7 @@ from .control import (
     users,
 )
 from .openapi import document
+from .state import get_state, post_steps, put_state
 from .world import Served, UnknownSession
 
 
@@ -95,8 +96,8 @@ async def events(request: web.Request) -> web.Response:
         raise ClientMistake(400, f"timeout must be at most {MAX_TIMEOUT:g} seconds")
     try:
         status, spoken, delay = await faults.poll(served, sid, start, timeout)
-    except UnknownSession:
-        raise ClientMistake(401, f"session {sid!r} ended while waiting") from None
+    except UnknownSession as ended:
+        raise ClientMistake(401, f"{ended.args[0]} while waiting: log in again") from None
     if delay:
         await asyncio.sleep(delay)
     return web.Response(body=spoken, status=status, content_type="application/json")
@@ -203,6 +204,9 @@ ROUTES: Final[tuple[tuple[str, str, Handler, str], ...]] = (
     ("POST", "/_eventmirror/commands/{name}", run_command, "Run a simulator command"),
     ("POST", "/_eventmirror/advance", advance, "Advance the virtual clock"),
     ("POST", "/_eventmirror/reset", reset, "Back to the starting state"),
+    ("GET", "/_eventmirror/state", get_state, "Export the whole state as JSON"),
+    ("PUT", "/_eventmirror/state", put_state, "Import a state an export gave"),
+    ("POST", "/_eventmirror/steps", post_steps, "Run scenario steps on the live world"),
     ("GET", "/_eventmirror/users", users, "The world's users: name to UUID"),
     ("GET", "/_eventmirror/journal", journal, "Sensor actions and presentation controls asked"),
     ("GET", "/_eventmirror/sessions/{sid}/events", session_events, "A session's event log"),

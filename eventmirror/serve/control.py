@@ -103,7 +103,7 @@ def control_session(request: web.Request) -> tuple[Served, str]:
     try:
         served.session(sid)
     except UnknownSession:
-        known = [s for s in served.world.sessions if s not in served.ended]
+        known = served.open_sessions()
         raise ClientMistake(404, f"no session {sid!r}{did_you_mean(sid, known)}") from None
     return served, sid
 

@@ -64,6 +64,7 @@ def build(args: argparse.Namespace) -> Served | str:
     if args.seed is not None:
         return "--seed: a scenario sets the world's seed itself"
     import scenarios
+    from simulator import SimulatorError
 
     found = []
     for path in args.scenario:
@@ -71,11 +72,13 @@ def build(args: argparse.Namespace) -> Served | str:
             found += scenarios.load(path)
         except (OSError, scenarios.ScenarioFileError) as bad:
             return str(bad)
-    if len(found) != 1:
-        return f"give one scenario as the starting state for now ({len(found)} found)"
-    served, outcome = Served.from_scenario(found[0], users)
-    if not outcome.passed:
-        return scenarios.render_outcome(outcome)
+    try:
+        served, outcomes = Served.from_scenarios(found, users)
+    except SimulatorError as refused:
+        return f"the scenarios cannot share one world: {refused}"
+    for outcome in outcomes:
+        if not outcome.passed:
+            return scenarios.render_outcome(outcome)
     return served
 
 

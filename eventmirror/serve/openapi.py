@@ -57,6 +57,30 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "required": ["seconds"],
     },
     ("POST", "/_eventmirror/sessions/{sid}/client-state"): {"type": "object"},
+    # What GET /_eventmirror/state answers (docs/serve.md, "State: export, import, reset").
+    ("PUT", "/_eventmirror/state"): {
+        "type": "object",
+        "required": ["format", "names", "oracles", "world"],
+        "properties": {
+            "format": {"const": "eventmirror-serve/1"},
+            "names": {"type": "object", "additionalProperties": {"type": "string"}},
+            "oracles": {"type": "object"},
+            "world": {"type": "object"},
+        },
+        "additionalProperties": False,
+    },
+    # Scenario steps (docs/scenarios.md), as JSON here; YAML is read too.
+    ("POST", "/_eventmirror/steps"): {
+        "oneOf": [
+            {"type": "array", "items": {"type": "object"}, "minItems": 1},
+            {
+                "type": "object",
+                "required": ["steps"],
+                "properties": {"steps": {"type": "array", "items": {"type": "object"}}},
+                "additionalProperties": False,
+            },
+        ]
+    },
     ("POST", "/api/sensor/{uuid}/action"): {"type": "object"},
     ("POST", "/api/presentation/{uuid}/control"): {"type": "object"},
     ("POST", "/_eventmirror/sessions/{sid}/faults"): {

@@ -8,6 +8,7 @@ requests at once; after every change :meth:`Served.changed` wakes the waiting lo
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ import attrs
 
 import reducers
 from reducers import Mirror
-from scenarios.engine import Run
+from scenarios.engine import Run, Stage
 from scenarios.faults import ClientStream
 from scenarios.model import Scenario
 from scenarios.outcome import Outcome
@@ -45,23 +46,32 @@ def seed(world: World, session: Session) -> Oracle:
 
 
 class UnknownSession(LookupError):
-    """No open session with that id."""
+    """No open session with that id: its message says whether it is unknown or ended."""
 
 
 class Served:
     """The world a server serves, with what HTTP adds to it."""
 
     def __init__(self, start: Callable[[], tuple[World, dict[str, Oracle]]]) -> None:
-        #: Builds the starting state, the same each time: the world and its sessions' oracles.
-        self._start = start
+        """``start`` builds the starting state: the world and its sessions' oracles."""
+        from .state import export
+
         self._wakeup = asyncio.Event()
+        self.world, self.oracles = start()
+        #: What steps run through the control API saved or minted: ``$name`` -> UUID.
+        self.names: dict[str, str] = {}
         self._begin()
+        #: The starting state as ``GET /_eventmirror/state`` exports it: a reset loads it.
+        self.start = export(self)
+        #: The starting scenarios' ``faults`` steps, which a state document does not hold:
+        #: a reset stages them again, as they were.
+        self._start_faults = {
+            sid: copy.deepcopy(oracle.faults)
+            for sid, oracle in self.oracles.items()
+            if oracle.faults is not None
+        }
 
     def _begin(self) -> None:
-        self.world, self.oracles = self._start()
-        #: Sessions ended with ``DELETE /api/session``: the simulator keeps delivering to
-        #: them (it has no way to close one), the server no longer answers for them.
-        self.ended: set[str] = set()
         #: The calls a client made that the simulator does not carry out by itself (sensor
         #: actions, presentation control messages), in order, for a test runner to read.
         self.journal: list[dict[str, Any]] = []
@@ -76,8 +86,17 @@ class Served:
         }
 
     def reset(self) -> None:
-        """Back to the starting state: a new world built as the first was. Sessions logged in
-        since are gone; waiting long-polls wake and find so."""
+        """Back to the starting state: its export loaded, the starting scenarios' faults
+        staged again. Sessions logged in since are gone; waiting long-polls wake and find so."""
+        from .state import load
+
+        load(self, self.start)
+        for sid, stream in self._start_faults.items():
+            self.oracles[sid].faults = copy.deepcopy(stream)
+        self._begin()
+
+    def cleared(self) -> None:
+        """A state was loaded: staged faults and the journal go, waiting long-polls wake."""
         self._begin()
         self.changed()
 
@@ -92,26 +111,35 @@ class Served:
         return cls(start)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, users: Sequence[str] = ()) -> tuple[Served, Outcome]:
-        """The world a scenario leaves, run by the scenario engine, with its sessions'
-        mirrors as their oracles; ``users`` not in the scenario are added. Returns the
-        outcome too: a failed expectation is the caller's to report. A reset runs it again."""
+    def from_scenarios(
+        cls, scenarios: Sequence[Scenario], users: Sequence[str] = ()
+    ) -> tuple[Served, list[Outcome]]:
+        """The world the scenarios leave, run by the scenario engine one after another on
+        one world (the first one's seed and start make it; a user two of them declare is one
+        user), with their sessions' mirrors as the oracles; ``users`` none of them has are
+        added. Stops at the first scenario that fails. Returns the outcomes too: a failed one
+        is the caller's to report. SimulatorError when a scenario cannot join the world (a
+        ``users:`` UUID that is another's)."""
         outcomes: list[Outcome] = []
 
         def start() -> tuple[World, dict[str, Oracle]]:
-            run = Run(scenario)
-            outcomes.append(run.run())
-            oracles = {
-                client.session.id: Oracle(client.mirror, client.cursor, client.faults)
-                for client in run.clients.values()
-            }
+            stage: Stage | None = None
+            oracles: dict[str, Oracle] = {}
+            for scenario in scenarios:
+                run = Run(scenario, stage=None if stage is None else Stage(stage.world))
+                stage = run.stage
+                outcomes.append(run.run())
+                for client in run.clients.values():
+                    oracles[client.session.id] = Oracle(client.mirror, client.cursor, client.faults)
+                if not outcomes[-1].passed:
+                    break
+            assert stage is not None, "at least one scenario"
             for user in users:
-                if user not in run.world.users:
-                    run.world.add_user(user)
-            return run.world, oracles
+                if user not in stage.world.users:
+                    stage.world.add_user(user)
+            return stage.world, oracles
 
-        served = cls(start)
-        return served, outcomes[0]
+        return cls(start), outcomes
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -123,13 +151,20 @@ class Served:
         return session
 
     def session(self, sid: str) -> Session:
-        if sid in self.ended or sid not in self.world.sessions:
-            raise UnknownSession(sid)
-        return self.world.sessions[sid]
+        found = self.world.sessions.get(sid)
+        if found is None:
+            raise UnknownSession(f"unknown session {sid!r}")
+        if found.closed:
+            raise UnknownSession(f"session {sid!r} was ended")
+        return found
+
+    def open_sessions(self) -> list[str]:
+        return [sid for sid, found in self.world.sessions.items() if not found.closed]
 
     def end(self, sid: str) -> None:
-        self.session(sid)
-        self.ended.add(sid)
+        """``DELETE /api/session``: the simulator closes the session; its polls wake and find
+        it ended."""
+        self.world.close_session(self.session(sid))
         self.changed()
 
     def user_name(self, session: Session) -> str:

@@ -105,7 +105,7 @@ def test_serve_takes_a_scenarios_faults_as_its_starting_state() -> None:
         + SHARE,
         "x.scenario.yaml",
     )
-    served, started = Served.from_scenario(scenario)
+    served, (started,) = Served.from_scenarios([scenario])
     assert started.passed
     running = start(served)
     server = next(running)

@@ -35,7 +35,7 @@ steps:
 @pytest.fixture
 def from_scenario() -> Iterator[Server]:
     (scenario,) = scenarios.loads(SCENARIO)
-    served, outcome = Served.from_scenario(scenario, users=["cara"])
+    served, (outcome,) = Served.from_scenarios([scenario], users=["cara"])
     assert outcome.passed
     yield from start(served)
 

@@ -27,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 import reducers
 from eventmirror.rules import sip_account_key
 from reducers import Mirror
-from simulator import Session, SimulatorError, World
+from simulator import Session, SimulatorError, World, snapshot
 from tests.support import assert_same_form, fold_form, seed_from_view
 
 NAMES = ("anna", "ben", "carl")
@@ -226,6 +226,21 @@ class WorldMachine(RuleBasedStateMachine):
     def wait(self, seconds: int) -> None:
         self.world.advance(seconds)
 
+    @rule(data=st.data())
+    def close_session(self, data: st.DataObject) -> None:
+        """A session ends; it must receive nothing afterwards (every_session_mirrors_the_world)."""
+        open_sessions = [s.id for s in self.world.sessions.values() if not s.closed]
+        if len(open_sessions) > 2:
+            self.world.close_session(data.draw(st.sampled_from(open_sessions)))
+
+    @rule()
+    def go_on_with_a_snapshot_copy(self) -> None:
+        """The world is replaced by the copy its snapshot loads: every later step checks that
+        the copy goes on as the world would (its sessions' folds still equal its views)."""
+        document = snapshot.dumps(self.world)
+        self.world = snapshot.loads(document)
+        assert snapshot.dumps(self.world) == document
+
     @invariant()
     def nothing_leaks_outside_attempts(self) -> None:
         # A few rules call commands that cannot fail directly, not through attempt(); their
@@ -242,6 +257,9 @@ class WorldMachine(RuleBasedStateMachine):
         for session in world.sessions.values():
             mirror, folded = self.mirrors[session.id]
             new = session.events[folded:]
+            if session.closed:
+                assert not new, f"{session.id} was sent {len(new)} events after it was closed"
+                continue
             if new:
                 mirror, changed_here = _fold_noting_change(session, new, mirror)
                 delivered.extend(e["event"] for e in new if e["id"] not in session.resent)

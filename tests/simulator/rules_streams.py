@@ -20,7 +20,7 @@ class StreamRules(WorldMachine):
             objects = self.world.objects.objects
             return sorted(u for u, o in objects.items() if o.type == kind)
         if kind == "session":
-            return sorted(self.world.sessions)
+            return sorted(s.id for s in self.world.sessions.values() if not s.closed)
         return super().uuids(kind)
 
     @rule(owner=users, kind=st.sampled_from(STREAM_TYPES), tagged=st.booleans(), data=st.data())
