@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal
 import attrs
 import msgspec
 
-from .codec import decode
+from .codec import event_id_of
 from .errors import EventError
 from .progress import Progress
-from .recording import DEFAULT_MAX_DOCUMENT, RecordingError, iter_records, open_recording
+from .recording import DEFAULT_MAX_DOCUMENT, RecordingError, open_recording
 from .rejects import RejectsFile
 from .summary import render
 from .unusable import head_of, looks_binary, why_no_events
 
 if TYPE_CHECKING:
-    from reducers import Health, Mirror
+    from reducers import Mirror
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 _PROGRESS_EVERY = 4096
@@ -158,54 +158,58 @@ def _replay(
     import reducers  # the reducers load every domain module; keep --help fast
 
     shown = "standard input" if path == "-" else path
-    mirror = reducers.empty(me)
-    stopped_at: int | None = None
     with ExitStack() as resources:
         stream = resources.enter_context(open_recording(path))
         head = head_of(stream)
         if rejects is not None:
             resources.enter_context(rejects)
-        count = 0
-        with reducers.collector_paused():
-            records = iter_records(stream, max_document=max_document)
-            for record in records:
-                event: reducers.EventInput = record.data
-                if until_id is not None:
-                    event_id = _event_id(record.data)  # None: apply() records why (or raises)
-                    if event_id is not None and event_id > until_id:
-                        stopped_at = event_id
-                        break
-                before = mirror.health
-                try:
-                    mirror = reducers.apply(mirror, event, strict=strict, line=record.line)
-                    if rejects is not None and mirror.health.rejected > before.rejected:
-                        rejects.write(record.line, record.data, _reason(before, mirror.health))
-                except EventError as error:
-                    if mirror.last_id is None and error.event_id is None:
-                        # Strict mode stops here; yet if no event follows, the input is
-                        # unusable (status 2), not an input with a bad event in it.
-                        rest = [_event_id(later.data) for later in records]
-                        if all(event_id is None for event_id in rest):
-                            read = count + 1 + len(rest)
-                            why = _no_events(head, read, str(error))
-                            return ReplayOutcome(
-                                EXIT_USAGE, None, read, f"no events in {shown}: {why}"
-                            )
-                    # An error without an event id already names its line.
-                    where = f"line {record.line}: " if error.event_id is not None else ""
-                    return ReplayOutcome(
-                        EXIT_INPUT_ERROR, mirror, count, f"{shown}: {where}{error}"
-                    )
-                count += 1
-                if progress is not None and count % _PROGRESS_EVERY == 0:
-                    progress(count, _position(stream))
+        records = reducers.Numbered(stream, max_document=max_document)
+        watch = reducers.Watch(
+            until_id=until_id,
+            rejected=None if rejects is None else _writer(rejects),
+            progress=None if progress is None else _reporter(progress, stream),
+            every=_PROGRESS_EVERY,
+        )
+        try:
+            mirror = reducers.fold(records, strict=strict, me=me, watch=watch)
+        except EventError as error:
+            assert watch.mirror is not None, "fold keeps the mirror where strict mode stopped"
+            line, read = records.line, records.records - 1  # the one in error is not counted
+            # Strict mode stops here; yet if no event follows a first record without an id,
+            # the input is unusable (status 2), not an input with a bad event in it.
+            if (
+                watch.mirror.last_id is None
+                and error.event_id is None
+                and all(event_id_of(later) is None for later in records)
+            ):
+                why = _no_events(head, records.records, str(error))
+                return ReplayOutcome(
+                    EXIT_USAGE, None, records.records, f"no events in {shown}: {why}"
+                )
+            # An error without an event id already names its line.
+            where = f"line {line}: " if error.event_id is not None else ""
+            return ReplayOutcome(EXIT_INPUT_ERROR, watch.mirror, read, f"{shown}: {where}{error}")
+    stopped_at = watch.stopped_at
+    read = records.records - (stopped_at is not None)
     if mirror.last_id is None and stopped_at is None:
         anomalies = mirror.health.anomalies
         first = anomalies[0].message if anomalies else None
-        why = _no_events(head, count, first)
-        return ReplayOutcome(EXIT_USAGE, None, count, f"no events in {shown}: {why}")
+        why = _no_events(head, read, first)
+        return ReplayOutcome(EXIT_USAGE, None, read, f"no events in {shown}: {why}")
     until = None if until_id is None else until_id_outcome(until_id, stopped_at, mirror)
-    return ReplayOutcome(EXIT_OK, mirror, count, None, until)
+    return ReplayOutcome(EXIT_OK, mirror, read, None, until)
+
+
+def _writer(rejects: RejectsFile) -> Callable[[int | None, Any, str], None]:
+    def write(line: int | None, data: Any, reason: str) -> None:
+        assert line is not None and type(data) is bytes, "a recording's records have lines"
+        rejects.write(line, data, reason)
+
+    return write
+
+
+def _reporter(progress: ProgressCallback, stream: BinaryIO) -> Callable[[int], None]:
+    return lambda read: progress(read, _position(stream))
 
 
 def run_replay(args: argparse.Namespace) -> int:
@@ -242,14 +246,6 @@ def run_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _event_id(data: bytes) -> int | None:
-    """The id of the event ``data`` holds, when it can be read."""
-    try:
-        return decode(data).id
-    except EventError as error:
-        return error.event_id
-
-
 def _no_events(head: bytes, read: int, first: str | None) -> str:
     """Why no event came out of ``read`` records, with the first record's problem (which,
     without an event id, names its line itself) unless the input is not text at all."""
@@ -272,13 +268,6 @@ def _json(mirror: Mirror, until: UntilId | None) -> bytes:
     document[UNTIL_ID_KEY] = until.to_json()
     # Sorted keys, as reducers.dumps writes them: the mirror's part reads byte for byte the same.
     return msgspec.json.format(msgspec.json.encode(document, order="sorted"), indent=2)
-
-
-def _reason(before: Health, after: Health) -> str:
-    """Why the last record was rejected: its anomaly, when the mirror still keeps them."""
-    if len(after.anomalies) > len(before.anomalies):
-        return after.anomalies[-1].message
-    return "rejected (its detail is past the anomalies the mirror keeps in full)"
 
 
 def _size(path: str) -> int | None:
