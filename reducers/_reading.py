@@ -72,9 +72,10 @@ class Numbered:
             else:
                 break
         resumed: Any = _Resumed(raw, self._stream)  # what iter_records reads: readline
-        for record in iter_records(resumed, max_document=self._max_document):
+        reading = iter_records(resumed, max_document=self._max_document, first_line=line + 1)
+        for record in reading:
             records += 1
-            self.line, self.records = record.line + line, records
+            self.line, self.records = record.line, records
             yield record.data
 
 
