@@ -21,20 +21,33 @@ class Numbered:
     """A recording's records as the byte texts fold reads, remembering the line of the one
     read last (so the loop stays the same as for a list of lines)."""
 
-    __slots__ = ("_stream", "line")
+    __slots__ = ("_max_document", "_records", "_stream", "line", "records")
 
-    def __init__(self, stream: Readable) -> None:
+    def __init__(self, stream: Readable, *, max_document: int = DEFAULT_MAX_DOCUMENT) -> None:
+        if max_document < 1:
+            raise ValueError(f"max_document must be at least 1, got {max_document}")
         self._stream: Any = _Encoded(stream) if isinstance(stream.read(0), str) else stream
+        self._max_document = max_document
         self.line: int | None = None
+        #: How many records have been read so far.
+        self.records = 0
+        # One reading, however often it is iterated: whoever stops reading (a fold stopped by
+        # an error) can read the records that follow.
+        self._records = self._read()
 
     def __iter__(self) -> Iterator[bytes]:
+        return self._records
+
+    def _read(self) -> Iterator[bytes]:
         # JSON Lines, the usual recording, read line by line as they are: a line that is one
         # object is the record :func:`iter_records` would make of it, without a Record per
         # line and a second generator (a fifth of reading a recording). At the first line
         # that is anything else, the command line's reader takes over from that line.
         readline = self._stream.readline
-        limit = _LONGEST_LINE
-        line = 0
+        # What iter_records reads of a line at once: a document of the largest size and a
+        # line break (\r\n).
+        limit = self._max_document + 2
+        line = records = 0
         while True:
             raw = readline(limit)
             if not raw:
@@ -43,7 +56,8 @@ class Numbered:
                 # The usual line, one object and its line break: the decoder reads past the
                 # break, and not stripping it saves a copy of every line.
                 line += 1
-                self.line = line
+                records += 1
+                self.line, self.records = line, records
                 yield raw
                 continue
             whole = raw[-1] == _NEWLINE or len(raw) < limit
@@ -52,19 +66,19 @@ class Numbered:
                 line += 1
             elif whole and text[0] == _LBRACE and text[-1] == _RBRACE and len(text) < limit - 1:
                 line += 1
-                self.line = line
+                records += 1
+                self.line, self.records = line, records
                 yield text
             else:
                 break
         resumed: Any = _Resumed(raw, self._stream)  # what iter_records reads: readline
-        for record in iter_records(resumed):
-            self.line = record.line + line
+        reading = iter_records(resumed, max_document=self._max_document, first_line=line + 1)
+        for record in reading:
+            records += 1
+            self.line, self.records = record.line, records
             yield record.data
 
 
-#: What :func:`iter_records` reads of a line at once: a document of its largest size and a
-#: line break (``\r\n``).
-_LONGEST_LINE: Final = DEFAULT_MAX_DOCUMENT + 2
 _SPACE: Final = b" \t\r\n"  # JSON's whitespace
 _NEWLINE, _LBRACE, _RBRACE = b"\n{}"
 _CLOSED: Final = b"}\n"
