@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from contextlib import ExitStack
 
 import attrs
 
-from ..recording import DEFAULT_MAX_DOCUMENT, RecordingError
+from ..recording import DEFAULT_MAX_DOCUMENT
 from ..rejects import RejectsFile
 from ..replay import ReplayOutcome, replay_recording
 from .corpus import Entry
-from .report import EXIT_OK, EXIT_USAGE, RecordingReport, Tally
+from .report import EXIT_OK, EXIT_USAGE, RESULTS, RecordingReport, Tally
 
 #: Called with the number of events read since the last call.
 EventsRead = Callable[[int], None]
@@ -52,51 +51,39 @@ def replay_one(task: Task, events_read: EventsRead | None = None) -> RecordingRe
         return RecordingReport(index=entry.index, path=entry.path, status=EXIT_USAGE,
                                error=f"{entry.path}: {entry.problem}")  # fmt: skip
     progress = None if events_read is None else _deltas(events_read)
+    rejects = None
+    if options.rejects_dir is not None and task.rejects_name is not None:
+        rejects = RejectsFile(os.path.join(options.rejects_dir, task.rejects_name))
     try:
-        with ExitStack() as resources:
-            rejects = None
-            if options.rejects_dir is not None and task.rejects_name is not None:
-                path = os.path.join(options.rejects_dir, task.rejects_name)
-                rejects = resources.enter_context(RejectsFile(path))
-            outcome = replay_recording(
-                entry.path,
-                strict=options.strict,
-                me=options.me,
-                max_document=options.max_document,
-                until_id=options.until_id,
-                rejects=rejects,
-                progress=progress,
-            )
-            written = None if rejects is None else rejects.count
-    except (RecordingError, OSError) as error:
-        message = str(error) if isinstance(error, RecordingError) else _os_error(entry, error)
-        return RecordingReport(index=entry.index, path=entry.path, status=EXIT_USAGE,
-                               error=message)  # fmt: skip
+        # An unreadable recording or rejects file is an unusable outcome, not an exception.
+        outcome = replay_recording(
+            entry.path,
+            strict=options.strict,
+            me=options.me,
+            max_document=options.max_document,
+            until_id=options.until_id,
+            rejects=rejects,
+            progress=progress,
+        )
     except Exception as error:  # a bug of ours: the row says so, the rest of the corpus goes on
         message = f"{entry.path}: eventmirror failed on it ({type(error).__name__}: {error}); "
         return RecordingReport(index=entry.index, path=entry.path, status=EXIT_USAGE,
                                error=message + "please report this")  # fmt: skip
-    return report_of(entry, outcome, written)
+    return report_of(entry, outcome, None if rejects is None else rejects.count)
 
 
 def report_of(entry: Entry, outcome: ReplayOutcome, rejects: int | None) -> RecordingReport:
     """The report of one recording, from what its replay came to."""
-    error = None
-    if outcome.status != EXIT_OK:
-        error = f"{entry.path}: {outcome.error or 'failed'}"
     return RecordingReport(
         index=entry.index,
         path=entry.path,
         status=outcome.status,
-        error=error,
+        # It names the recording as the corpus does: replay_recording got that path.
+        error=None if outcome.status == EXIT_OK else outcome.error or RESULTS[outcome.status],
         until=None if outcome.until is None else outcome.until.message,
         rejects=rejects,
         tally=Tally.of(outcome.mirror, outcome.read),
     )
-
-
-def _os_error(entry: Entry, error: OSError) -> str:
-    return f"cannot read {entry.path}: {error.strerror or error}"
 
 
 def _deltas(events_read: EventsRead) -> Callable[[int, int | None], None]:
