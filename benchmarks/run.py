@@ -55,11 +55,11 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from . import generate
+from . import _command, generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator")
+SECTIONS = ("replay", "command", "flat", "snapshots", "constant", "simulator")
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -88,14 +88,16 @@ class Config:
                    flat_events=500)  # fmt: skip
 
 
-def recording(config: Config) -> Path:
+def recording(config: Config, mix: str = "office") -> Path:
     """The recording for this configuration, generated on first use and cached by its key."""
     shape = hashlib.sha256(repr(config.working_set).encode()).hexdigest()[:10]
-    path = config.cache / f"v{GENERATOR_VERSION}-{shape}-seed{config.seed}-{config.events}.jsonl"
+    kind = "" if mix == "office" else f"-{mix}"
+    name = f"v{GENERATOR_VERSION}-{shape}{kind}-seed{config.seed}-{config.events}.jsonl"
+    path = config.cache / name
     if not path.exists():
         config.cache.mkdir(parents=True, exist_ok=True)
-        say(f"generating {config.events:,} events into {path} ...")
-        generate.write(path, config.events, config.seed, config.working_set)
+        say(f"generating {config.events:,} events ({mix} mix) into {path} ...")
+        generate.write(path, config.events, config.seed, config.working_set, mix)
     return path
 
 
@@ -343,6 +345,7 @@ def constant_report(c: dict[str, Any]) -> list[str]:
 
 SECTION_REPORTS = {
     "replay": replay_report,
+    "command": _command.report,
     "flat": flat_report,
     "snapshots": snapshots_report,
     "constant": constant_report,
@@ -393,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if section == "replay":
             figures["replay"] = replay(config, path, config.events)
             figures["replay"]["ratios"] = ratios(figures["replay"])
+        elif section == "command":
+            figures["command"] = _command.command(config)
         elif section == "flat":
             figures["flat"] = flat(config)
         elif section == "snapshots":
