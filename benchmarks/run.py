@@ -55,11 +55,11 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from . import _command, generate
+from . import _command, _corpus, generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "command", "flat", "snapshots", "constant", "simulator")
+SECTIONS = ("replay", "command", "flat", "snapshots", "constant", "simulator", "corpus")
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -79,13 +79,15 @@ class Config:
     working_set: WorkingSet = DEFAULT
     flat_sizes: tuple[int, int] = (1_000, 100_000)
     flat_events: int = 50_000
+    recordings: int = 200  # the corpus section's recordings, of recording_events events each
+    recording_events: int = 50_000
     sections: tuple[str, ...] = SECTIONS
     cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "eventmirror-bench")
 
     @classmethod
     def quick(cls) -> Config:
         return cls(events=3_000, rounds=1, working_set=SMALL, flat_sizes=(100, 1_000),
-                   flat_events=500)  # fmt: skip
+                   flat_events=500, recordings=4, recording_events=500)  # fmt: skip
 
 
 def recording(config: Config, mix: str = "office") -> Path:
@@ -350,6 +352,7 @@ SECTION_REPORTS = {
     "snapshots": snapshots_report,
     "constant": constant_report,
     "simulator": simulator_report,
+    "corpus": _corpus.report,
 }
 
 
@@ -360,6 +363,10 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
     parser.add_argument("--seed", type=int, default=1, help="the recording's seed (default 1)")
     parser.add_argument("--quick", action="store_true", help="a tiny run: checks the harness")
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
+    parser.add_argument("--recordings", type=int, help="the corpus's recordings (default 200)")
+    parser.add_argument(
+        "--recording-events", type=int, help="events in each of them (default 50,000)"
+    )
     parser.add_argument("--cache", type=Path, help="where recordings are cached")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
@@ -371,6 +378,8 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
         config.rounds = args.rounds
     if args.cache is not None:
         config.cache = args.cache
+    config.recordings = args.recordings or config.recordings
+    config.recording_events = args.recording_events or config.recording_events
     if args.only:
         config.sections = tuple(name.strip() for name in args.only.split(","))
         unknown = set(config.sections) - set(SECTIONS)
@@ -404,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures["snapshots"] = snapshots(config, path)
         elif section == "simulator":
             figures["simulator"] = simulator(config)
+        elif section == "corpus":
+            figures["corpus"] = _corpus.corpus(config)
         else:
             figures["constant"] = constant(config, path, figures.get("replay"))
     figures["run"].update(load_after=os.getloadavg()[0], seconds=time.perf_counter() - started)

@@ -177,6 +177,26 @@ def test_verdicts_name_the_ratio_the_target_and_whether_it_is_met() -> None:
     assert verdict(None, "<= 1.5") == "n/a"
 
 
+def test_the_corpus_section_runs_every_engine_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "corpus",
+               "--recordings", "3", "--recording-events", "300", "--cache", str(tmp_path),
+               "--json", str(out)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Corpus: 3 recordings of 300 events (900 in all)" in done.stdout
+    assert "2 jobs vs 1: " in done.stdout and "dask vs the local pool" in done.stdout
+    corpus = json.loads(out.read_text())["corpus"]
+    assert corpus["same_output"] is True
+    assert set(corpus["runs"]) == {"1 job", "2 jobs", "dask, 2 workers"}
+    assert corpus["scaling_2_jobs"] > 0 and corpus["dask_vs_pool"] > 0
+    (cached,) = tmp_path.glob("corpus-*")
+    recordings = sorted(cached.glob("*.jsonl"))
+    assert len(recordings) == 3
+    assert all(len(path.read_bytes().splitlines()) == 300 for path in recordings)
+
+
 def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     command = [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path),
