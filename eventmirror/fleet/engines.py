@@ -17,6 +17,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -111,6 +112,9 @@ _shared_events: Synchronized[int] | None = None
 def _share(counter: Synchronized[int]) -> None:
     global _shared_events  # one counter per pool process, set once as it starts
     _shared_events = counter
+    # Ctrl-C reaches the whole process group: the command stops the pool, not each worker
+    # with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _count_shared(count: int) -> None:
@@ -128,12 +132,13 @@ def _pool(tasks: Sequence[Task], jobs: int, progress: CorpusProgress) -> list[Re
     counter = context.Value("q", 0)
     # Largest first: a long recording started last would leave the other cores idle.
     ordered = sorted(tasks, key=lambda task: -_size(task.entry.path))
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=_share,
         initargs=(counter,),
-    ) as pool:
+    )
+    try:
         pending: set[Future[RecordingReport]] = {pool.submit(_pooled, task) for task in ordered}
         reports = []
         while pending:
@@ -143,6 +148,10 @@ def _pool(tasks: Sequence[Task], jobs: int, progress: CorpusProgress) -> list[Re
                 reports.append(future.result())
                 progress.file_done(reports[-1], count_events=False)
             progress.redraw()
+    except BaseException:  # Ctrl-C included: drop what has not started, do not wait for it
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return reports
 
 
