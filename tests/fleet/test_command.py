@@ -181,3 +181,15 @@ def test_the_progress_bar_counts_files_and_events_on_a_terminal(
     shown = terminal.getvalue()
     assert "4/4 files  " in shown and " events/s" in shown
     assert shown.endswith("\r\x1b[K")  # cleared at the end
+
+
+def test_until_id_stops_every_recording_and_each_says_where(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, document = as_json(capsys, "replay", str(corpus / "*.jsonl"), "--until-id", "1")
+    assert status == 0
+    rows = document["recordings"]
+    assert [(row["read"], row["until"]) for row in rows] == [
+        (2, "replayed up to event 1"),
+        (2, "replayed up to event 1"),
+    ]
