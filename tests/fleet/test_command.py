@@ -193,3 +193,22 @@ def test_until_id_stops_every_recording_and_each_says_where(
         (2, "replayed up to event 1"),
         (2, "replayed up to event 1"),
     ]
+
+
+def test_a_crash_on_one_recording_is_its_row_and_the_others_go_on(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventmirror.fleet.worker as worker
+
+    real = worker.replay_recording
+
+    def fragile(path: str, **options: Any) -> Any:
+        if path.endswith("gap.jsonl"):
+            raise RuntimeError("boom")
+        return real(path, **options)
+
+    monkeypatch.setattr(worker, "replay_recording", fragile)
+    status, out, _ = run(capsys, "replay", str(corpus / "*.jsonl"), "--jobs", "1")
+    assert status == 2
+    assert out.startswith("replayed 2 recordings: 1 ok, 1 unusable\n")
+    assert "  #1 corpus/gap.jsonl: eventmirror failed on it (RuntimeError: boom)" in out
