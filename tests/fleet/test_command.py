@@ -199,8 +199,7 @@ def test_a_crash_on_one_recording_is_its_row_and_the_others_go_on(
     corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import eventmirror.fleet.worker as worker
-
-    real = worker.replay_recording
+    from eventmirror.replay import replay_recording as real
 
     def fragile(path: str, **options: Any) -> Any:
         if path.endswith("gap.jsonl"):
