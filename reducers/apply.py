@@ -267,12 +267,14 @@ def fold(
         else None
     )
     items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
-    # The last id the common case may apply: past it, the event takes the rare path, which
-    # stops there (a watch's until_id). The default is past every event id.
-    stop = NO_STOP
+    # The last id the common case may apply (a watch's until_id): past it, the event takes
+    # the rare path, which stops there. Checked only when stopping, since comparing with an
+    # id too large for CPython's fast integer path would cost every event 1%.
+    stopping = watch is not None and watch.until_id is not None
+    stop = watch.stop if watch is not None else NO_STOP
     rejected: Rejected | None = None
     if watch is not None:
-        stop, rejected = watch.stop, watch.rejected
+        rejected = watch.rejected
         if watch.progress is not None:  # counted per chunk, in C: no cost per event
             items = chain.from_iterable(_chunks(items, watch.every, watch.progress))
     with collector_paused():
@@ -313,7 +315,7 @@ def fold(
                     or event.id != last_id + 1
                     or now is None
                     or event.time < now
-                    or last_id >= stop
+                    or (stopping and last_id >= stop)
                 ):
                     # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
                     line = numbered.line if numbered is not None else None
