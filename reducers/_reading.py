@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final, Protocol, runtime_checkable
 
-from eventmirror.recording import DEFAULT_MAX_DOCUMENT, iter_records
+from eventmirror.recording import DEFAULT_MAX_DOCUMENT, RecordingError, iter_records
 
 
 @runtime_checkable
@@ -72,7 +72,10 @@ class Numbered:
         limit = self._max_document + 2
         line = 0
         while True:
-            raw = readline(limit)
+            try:
+                raw = readline(limit)
+            except OSError as error:  # as the command line's reader says it
+                raise RecordingError(f"reading failed at line {line + 1}: {error}") from error
             if not raw:
                 return
             if raw[0] == _LBRACE and raw[-2:] == _CLOSED and len(raw) < limit:
