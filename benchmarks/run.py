@@ -19,6 +19,11 @@ measurement in a fresh process (see ``benchmarks/_pipelines.py`` for the measure
   Ratios are against the hand-written client and the floor. The hand-written client also
   runs with the collector off, as a reference row only (the targets count the client as a
   user writes it).
+- **command**: ``eventmirror replay`` as a user runs it (a whole process) and
+  ``reducers.fold``, against the full-semantics client and the lean one
+  (``benchmarks/lean.py``), on both workload mixes (``office``, the default, and
+  ``devices``: ``benchmarks/generate.py --mix``), in events per CPU second, with peak memory
+  and a per-event-type table of where the time goes (``benchmarks/_command.py``).
 - **flat cost**: microseconds per object_modify/comment event against mirrors of 1,000 and
   100,000 live objects.
 - **time travel**: keeping the mirror after every event (``reducers.apply`` in a loop) against a

@@ -5,7 +5,8 @@ applying line by line: each rejected record with its line, text and reason (``--
 a stop before the first event past an id (``--until-id``), progress, and the mirror as it
 stood when strict mode stopped. A :class:`Watch` asks for those; a fold without one pays
 nothing for them, and one with a watch pays only on the rare paths (an event that is not
-the next one, a line the fast decoder refuses) and once every ``every`` records.
+the next one, a line the fast decoder refuses), once every ``every`` records, and, with a
+stop id, one comparison an event.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from .mirror import Health, Mirror
 
-#: Larger than any event id (ids are at most 2**63 - 1): "no stop".
+#: No event id is past it (ids are at most 2**63 - 1): "no stop".
 NO_STOP: Final = 2**63 - 1
 
 #: ``rejected(line, text, reason)``: a record the mirror could not use, as read (``line``:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
+import pytest
 
 import reducers
+from eventmirror import replay
 from eventmirror.rejects import RejectsFile
 from eventmirror.replay import (
     EXIT_INPUT_ERROR,
@@ -91,3 +96,25 @@ def test_until_id_and_progress(tmp_path: Path) -> None:
     assert outcome.read == 9_001
     assert [n for n, _ in seen] == [4096, 8192]
     assert all(at is not None and at > 0 for _, at in seen)
+
+
+class _FailingDisk(io.BytesIO):
+    """A recording whose second line cannot be read."""
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        if self.tell() > 0:
+            raise OSError(5, "Input/output error")
+        return super().readline(size)
+
+
+def test_a_read_failing_midway_is_an_outcome_naming_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    @contextmanager
+    def failing(path: str) -> Iterator[io.BytesIO]:
+        yield _FailingDisk(tag(0) + b"\n" + tag(1) + b"\n")
+
+    monkeypatch.setattr(replay, "open_recording", failing)
+    outcome = replay_recording("day.jsonl")
+    assert outcome.status == EXIT_USAGE and outcome.mirror is None
+    assert outcome.error == "reading failed at line 2: [Errno 5] Input/output error"

@@ -40,7 +40,9 @@ def numbered(data: bytes, max_document: int = 2**24) -> list[tuple[int | None, i
     """What fold reads (with the count of records so far), up to the line break it leaves on
     a plain JSON Lines record (the decoder reads past it)."""
     reading = Numbered(io.BytesIO(data), max_document=max_document)
-    return [(reading.line, reading.records, record.rstrip(b"\n")) for record in reading]
+    read = [(reading.line, reading.records, record.rstrip(b"\n")) for record in reading]
+    assert reading.records == len(read)  # blank lines at the end included
+    return read
 
 
 def by_the_command_line(
