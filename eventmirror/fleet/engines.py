@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
 ENGINES: Final = ("local", "dask")
+#: Dask settings for the LocalCluster started without --scheduler (its workers inherit them).
+LOCAL_CLUSTER_CONFIG: Final = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 _POLL: Final = 0.25  # seconds between redraws while waiting for workers
 DASK_MISSING: Final = (
     "--engine dask needs Dask's distributed scheduler, which is not installed; "
@@ -166,6 +172,10 @@ def _dask(
     with ExitStack() as resources:
         client: Any
         if scheduler is None:
+            # No dashboard, so nothing reads the profiler that feeds it: a replay is pure
+            # Python, and sampling its thread every 10 ms costs it the GIL (docs/fleet.md).
+            dask: Any = importlib.import_module("dask")
+            resources.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
             cluster = distributed.LocalCluster(
                 n_workers=jobs,
                 threads_per_worker=1,
