@@ -12,6 +12,8 @@ The three replay pipelines read the recording line by line in binary mode:
 - ``handwritten``: :class:`benchmarks.handwritten.Client` (orjson, dicts updated in place,
   Python's default garbage collector settings);
 - ``handwritten_gc_off``: the same with the collector off, a reference row only;
+- ``lean``: :class:`benchmarks.lean.LeanClient`, the simplest loop (plain dict updates of
+  the state it cares about, no checks, no scans);
 - ``eventmirror``: ``reducers.fold(lines, me=ME)`` over the raw byte lines (lenient, full
   validation, stream integrity on). ``me`` is the session's user, which the hand-written
   client knows too: leaving a chat drops it only for a mirror that knows who "me" is.
@@ -37,6 +39,7 @@ import reducers
 from ._counts import counts, mirror_counts
 from .generate import ME, flat_cost_lines
 from .handwritten import Client
+from .lean import LeanClient
 
 Spec = dict[str, Any]
 Result = dict[str, Any]
@@ -101,9 +104,19 @@ def floor(spec: Spec) -> Result:
 
 def handwritten(spec: Spec) -> Result:
     with recording(spec) as lines:
+        cpu = time.process_time()
         seconds, client = timed(lambda: Client(ME).replay(lines))
+        cpu = time.process_time() - cpu
     peak = peak_bytes()
-    return {"seconds": seconds, "peak": peak, "counts": counts(client)}
+    return {"seconds": seconds, "cpu": cpu, "peak": peak, "counts": counts(client)}
+
+
+def lean(spec: Spec) -> Result:
+    with recording(spec) as lines:
+        cpu = time.process_time()
+        seconds, client = timed(lambda: LeanClient(ME).replay(lines))
+        cpu = time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "peak": peak_bytes(), "objects": len(client.objects)}
 
 
 def handwritten_gc_off(spec: Spec) -> Result:
@@ -115,7 +128,9 @@ def handwritten_gc_off(spec: Spec) -> Result:
 
 def eventmirror(spec: Spec) -> Result:
     with recording(spec) as lines:
+        cpu = time.process_time()
         seconds, mirror = timed(lambda: reducers.fold(lines, me=ME))
+        cpu = time.process_time() - cpu
     peak = peak_bytes()
     health = mirror.health
     problems = {
@@ -125,7 +140,8 @@ def eventmirror(spec: Spec) -> Result:
         "duplicates": health.duplicates,
         "resets": health.reset_count,
     }
-    return {"seconds": seconds, "peak": peak, "counts": mirror_counts(mirror), **problems}
+    return {"seconds": seconds, "cpu": cpu, "peak": peak, "counts": mirror_counts(mirror),
+            **problems}  # fmt: skip
 
 
 def flat(spec: Spec) -> Result:
@@ -179,13 +195,16 @@ def snapshots(spec: Spec) -> Result:
     return {"seconds": seconds, "events": len(lines), "mirror": mirror_bytes, "grown": grown}
 
 
-from ._simulator import simulator_scale  # noqa: E402 - grouped with the tasks it joins
+from ._costs import costs  # noqa: E402 - grouped with the tasks they join
+from ._simulator import simulator_scale  # noqa: E402
 
 TASKS: dict[str, Callable[[Spec], Result]] = {
     "baseline": baseline,
     "floor": floor,
     "handwritten": handwritten,
     "handwritten_gc_off": handwritten_gc_off,
+    "lean": lean,
+    "costs": costs,
     "eventmirror": eventmirror,
     "flat": flat,
     "simulator": simulator_scale,

@@ -7,11 +7,13 @@ prints them. The same seed gives the same bytes on every run and machine: one
 
 A recording first builds its working set (tags, objects with metadata and comments, volumes
 with folders and files, live conferences with members, sensors with their readings, chats with
-history, ...), then shows one event of every type, then runs a steady mix dominated by
-object_modify, comments, metadata, files, chat, conference_update, sensor_data and
-call_update. Things come and go, but each kind stays at or under its :class:`WorkingSet`
-count, so the mirror's size is bounded while ``n`` grows: a longer recording is the same
-session running longer, and a recording's prefix is the shorter recording of the same seed.
+history, ...), then shows one event of every type, then runs a steady mix: ``office`` (the
+default) is dominated by object_modify, comments, metadata, files, chat, conference_update,
+sensor_data and call_update; ``devices`` (``--mix devices``) by sensor_data, call_update and
+chat, without the deletes a simple client answers with a scan. Things come and go, but each
+kind stays at or under its :class:`WorkingSet` count, so the mirror's size is bounded while
+``n`` grows: a longer recording is the same session running longer, and a recording's prefix
+is the shorter recording of the same seed.
 
 Where the mirror keeps every key it is told (sensor readings by timestamp, actions by
 action UUID, calls by call UUID), the generator reuses a fixed set of keys: each sensor cycles
@@ -38,8 +40,8 @@ from ._office import OfficeEvents
 from ._session import DEFAULT, ME, SIP_ACCOUNTS, SMALL, START_TIME, Builder, WorkingSet
 
 __all__ = [
-    "DEFAULT", "GENERATOR_VERSION", "ME", "SMALL", "START_TIME", "STEADY_MIX", "TOUR", "Recording",
-    "WorkingSet", "flat_cost_lines", "lines", "write",
+    "DEFAULT", "DEVICES_MIX", "GENERATOR_VERSION", "ME", "MIXES", "SMALL", "START_TIME",
+    "STEADY_MIX", "TOUR", "Recording", "WorkingSet", "flat_cost_lines", "lines", "write",
 ]  # fmt: skip
 
 #: Bump when the output for a seed changes: the harness caches recordings by it.
@@ -65,6 +67,23 @@ STEADY_MIX: Final[dict[str, float]] = {
     "dialplan_modify": 0.02,
 }  # fmt: skip
 
+#: The second, independent mix: a device-heavy session (sensors, calls, chats), whose steady
+#: state has none of the deletes a simple client answers with a scan (file_delete of a folder,
+#: tag_delete, trash_purge) and creates nothing that would need them: no file_new,
+#: object_new, tag_new. Its events touch fewer, smaller entities than the office mix's.
+DEVICES_MIX: Final[dict[str, float]] = {
+    "sensor_data": 22, "call_update": 18, "chat_message": 14, "chat_user": 10,
+    "conference_update": 6, "object_modify": 5, "object_metadata": 5, "sensor_action": 3,
+    "comment_new": 3, "comment_modify": 3, "file_modify": 3, "comment_delete": 2,
+    "user_metadata": 1, "presentation_update": 1, "presentation_keepalive": 1,
+    "fax_report": 0.5, "conference_join": 0.5, "conference_leave": 0.4, "object_tag": 0.5,
+    "sip_register": 0.4, "presentation_join": 0.2, "presentation_leave": 0.2,
+    "box_online": 0.2, "box_offline": 0.2, "chat_new": 0.2, "tag_modify": 0.2, "call_dtmf": 0.1,
+}  # fmt: skip
+
+#: The steady mixes by name (``--mix``): ``office``, today's, is the default.
+MIXES: Final[dict[str, dict[str, float]]] = {"office": STEADY_MIX, "devices": DEVICES_MIX}
+
 #: After the working set, one event of every type, in an order where each is possible.
 TOUR: Final = (
     "user_modify", "invitation_new", "invitation_delete", "phone_modify", "tag_new", "tag_modify",
@@ -85,13 +104,16 @@ TOUR: Final = (
 class Recording(OfficeEvents, LiveEvents, DeviceEvents):
     """One session's recording: ``events()`` yields its events for ever."""
 
-    def __init__(self, seed: int = 1, working_set: WorkingSet = DEFAULT) -> None:
+    def __init__(
+        self, seed: int = 1, working_set: WorkingSet = DEFAULT, mix: str = "office"
+    ) -> None:
         super().__init__(seed, working_set)
+        self.mix = MIXES[mix]
 
     def events(self) -> Iterator[dict[str, Any]]:
         """Every event of the recording, ids from 0, time never going backwards."""
-        names = list(STEADY_MIX)
-        cumulative = list(accumulate(STEADY_MIX.values()))
+        names = list(self.mix)
+        cumulative = list(accumulate(self.mix.values()))
         steady = (
             getattr(self, "_" + name)
             for batch in iter(lambda: self.rng.choices(names, cum_weights=cumulative, k=4096), None)
@@ -156,16 +178,20 @@ class Recording(OfficeEvents, LiveEvents, DeviceEvents):
             yield partial(self._presentation_convert, presentation)
 
 
-def lines(n: int, seed: int = 1, working_set: WorkingSet = DEFAULT) -> Iterator[bytes]:
+def lines(
+    n: int, seed: int = 1, working_set: WorkingSet = DEFAULT, mix: str = "office"
+) -> Iterator[bytes]:
     """The first ``n`` events of the recording of ``seed``, one JSON document each."""
     dumps = orjson.dumps
-    return (dumps(event) for event in islice(Recording(seed, working_set).events(), n))
+    return (dumps(event) for event in islice(Recording(seed, working_set, mix).events(), n))
 
 
-def write(path: Path, n: int, seed: int = 1, working_set: WorkingSet = DEFAULT) -> None:
+def write(
+    path: Path, n: int, seed: int = 1, working_set: WorkingSet = DEFAULT, mix: str = "office"
+) -> None:
     """Write the first ``n`` events to ``path``, one a line; a reader never sees half a file."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    events = lines(n, seed, working_set)
+    events = lines(n, seed, working_set, mix)
     with partial.open("wb") as out:
         while chunk := list(islice(events, 10_000)):
             out.write(b"\n".join(chunk) + b"\n")
@@ -198,13 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("events", type=int, help="how many events")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--small", action="store_true", help="the small working set (tests)")
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="office", help="the steady mix (default office)"
+    )
     parser.add_argument("--out", type=Path, help="write to this file instead of standard output")
     args = parser.parse_args(argv)
     working_set = SMALL if args.small else WorkingSet()
     if args.out is not None:
-        write(args.out, args.events, args.seed, working_set)
+        write(args.out, args.events, args.seed, working_set, args.mix)
         return 0
-    for line in lines(args.events, args.seed, working_set):
+    for line in lines(args.events, args.seed, working_set, args.mix):
         sys.stdout.buffer.write(line + b"\n")
     return 0
 

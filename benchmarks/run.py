@@ -20,6 +20,11 @@ measurement in a fresh process (see ``benchmarks/_pipelines.py`` for the measure
   Ratios are against the hand-written client and the floor. The hand-written client also
   runs with the collector off, as a reference row only (the targets count the client as a
   user writes it).
+- **command**: ``eventmirror replay`` as a user runs it (a whole process) and
+  ``reducers.fold``, against the full-semantics client and the lean one
+  (``benchmarks/lean.py``), on both workload mixes (``office``, the default, and
+  ``devices``: ``benchmarks/generate.py --mix``), in events per CPU second, with peak memory
+  and a per-event-type table of where the time goes (``benchmarks/_command.py``).
 - **flat cost**: microseconds per object_modify/comment event against mirrors of 1,000 and
   100,000 live objects.
 - **time travel**: keeping the mirror after every event (``reducers.apply`` in a loop) against a
@@ -59,12 +64,14 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from . import _serve, generate
+from . import _command, _corpus, _serve, generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator", "serve")
-#: The sections that replay the recording (the others need none generated).
+SECTIONS = (
+    "replay", "command", "flat", "snapshots", "constant", "simulator", "corpus", "serve"
+)  # fmt: skip
+#: The sections that replay the benchmark recording (the others need none generated).
 REPLAYING = ("replay", "snapshots", "constant")
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
@@ -85,6 +92,8 @@ class Config:
     working_set: WorkingSet = DEFAULT
     flat_sizes: tuple[int, int] = (1_000, 100_000)
     flat_events: int = 50_000
+    recordings: int = 200  # the corpus section's recordings, of recording_events events each
+    recording_events: int = 50_000
     sections: tuple[str, ...] = SECTIONS
     sessions: int = 1_000
     cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "eventmirror-bench")
@@ -92,17 +101,19 @@ class Config:
     @classmethod
     def quick(cls) -> Config:
         return cls(events=3_000, rounds=1, working_set=SMALL, flat_sizes=(100, 1_000),
-                   flat_events=500, sessions=20)  # fmt: skip
+                   flat_events=500, recordings=4, recording_events=500, sessions=20)  # fmt: skip
 
 
-def recording(config: Config) -> Path:
+def recording(config: Config, mix: str = "office") -> Path:
     """The recording for this configuration, generated on first use and cached by its key."""
     shape = hashlib.sha256(repr(config.working_set).encode()).hexdigest()[:10]
-    path = config.cache / f"v{GENERATOR_VERSION}-{shape}-seed{config.seed}-{config.events}.jsonl"
+    kind = "" if mix == "office" else f"-{mix}"
+    name = f"v{GENERATOR_VERSION}-{shape}{kind}-seed{config.seed}-{config.events}.jsonl"
+    path = config.cache / name
     if not path.exists():
         config.cache.mkdir(parents=True, exist_ok=True)
-        say(f"generating {config.events:,} events into {path} ...")
-        generate.write(path, config.events, config.seed, config.working_set)
+        say(f"generating {config.events:,} events ({mix} mix) into {path} ...")
+        generate.write(path, config.events, config.seed, config.working_set, mix)
     return path
 
 
@@ -354,11 +365,13 @@ def constant_report(c: dict[str, Any]) -> list[str]:
 
 SECTION_REPORTS = {
     "replay": replay_report,
+    "command": _command.report,
     "flat": flat_report,
     "snapshots": snapshots_report,
     "constant": constant_report,
     "simulator": simulator_report,
     "serve": _serve.serve_report,
+    "corpus": _corpus.report,
 }
 
 
@@ -370,6 +383,10 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
     parser.add_argument("--quick", action="store_true", help="a tiny run: checks the harness")
     parser.add_argument("--only", help=f"comma-separated sections of {','.join(SECTIONS)}")
     parser.add_argument("--sessions", type=int, help="serve: long-polling sessions (1,000)")
+    parser.add_argument("--recordings", type=int, help="the corpus's recordings (default 200)")
+    parser.add_argument(
+        "--recording-events", type=int, help="events in each of them (default 50,000)"
+    )
     parser.add_argument("--cache", type=Path, help="where recordings are cached")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
@@ -383,6 +400,8 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path | None]:
         config.cache = args.cache
     if args.sessions is not None:
         config.sessions = args.sessions
+    config.recordings = args.recordings or config.recordings
+    config.recording_events = args.recording_events or config.recording_events
     if args.only:
         config.sections = tuple(name.strip() for name in args.only.split(","))
         unknown = set(config.sections) - set(SECTIONS)
@@ -409,17 +428,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"{section}:")
         if section == "serve":
             figures["serve"] = _serve.serve(config.sessions, config.rounds, say)
+        elif section == "command":
+            figures["command"] = _command.command(config)
+        elif section == "flat":
+            figures["flat"] = flat(config)
+        elif section == "simulator":
+            figures["simulator"] = simulator(config)
+        elif section == "corpus":
+            figures["corpus"] = _corpus.corpus(config)
         elif path is None:
             raise AssertionError(f"{section} needs the recording")
         elif section == "replay":
             figures["replay"] = replay(config, path, config.events)
             figures["replay"]["ratios"] = ratios(figures["replay"])
-        elif section == "flat":
-            figures["flat"] = flat(config)
         elif section == "snapshots":
             figures["snapshots"] = snapshots(config, path)
-        elif section == "simulator":
-            figures["simulator"] = simulator(config)
         else:
             figures["constant"] = constant(config, path, figures.get("replay"))
     figures["run"].update(load_after=os.getloadavg()[0], seconds=time.perf_counter() - started)

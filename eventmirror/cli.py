@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .recording import DEFAULT_MAX_DOCUMENT, RecordingError
-from .replay import EXIT_OK, EXIT_USAGE, run_replay
+from .replay import EXIT_OK, EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,10 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "path",
         metavar="PATH",
-        nargs="?",
+        nargs="*",
         help=(
             "the recording, or - for standard input (default: standard input when it is "
-            "piped or redirected; on a terminal, the bundled example day)"
+            "piped or redirected; on a terminal, the bundled example day); several paths, a "
+            "directory (its *.jsonl files, recursively) or a glob replay a corpus: a table "
+            "of its recordings with their totals (docs/fleet.md)"
         ),
     )
     replay.add_argument("--json", action="store_true", help="print the mirror's JSON form")
@@ -55,11 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--me", metavar="UUID", help="the session's own user")
     replay.add_argument(
         "--rejects",
-        metavar="FILE",
+        metavar="FILE|DIR",
         help=(
             "write every rejected input line to FILE, as JSON Lines: one object a line, "
             '{"line": N, "reason": "...", "text": "<the line, verbatim>"} ("base64" instead '
-            'of "text" for bytes that are not UTF-8)'
+            'of "text" for bytes that are not UTF-8); with a corpus, DIR gets one such file '
+            "a recording, named by its index and path"
         ),
     )
     replay.add_argument(
@@ -82,7 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
             "(K, M, G suffixes; default 16M)"
         ),
     )
-    replay.set_defaults(run=run_replay)
+    replay.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_positive,
+        help="with a corpus: recordings replayed at once (default: the number of cores)",
+    )
+    replay.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help=(
+            "with a corpus: local processes (default) or a Dask cluster (needs "
+            "eventmirror[dask]; without --scheduler, a local cluster of --jobs workers)"
+        ),
+    )
+    replay.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler, such as tcp://host:8786"
+    )
+    from .fleet.command import run_replay_command
+
+    replay.set_defaults(run=run_replay_command)
 
     simulate = commands.add_parser(
         "simulate",

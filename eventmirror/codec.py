@@ -38,6 +38,7 @@ __all__ = [
     "decode_in_full",
     "decode_object",
     "encode",
+    "event_id_of",
     "to_wire",
     "unknown_type_problem",
 ]
@@ -168,6 +169,17 @@ def _text_preview(data: bytes, limit: int = 60) -> str:
 def decode_object(raw: Any) -> Event | UnknownEvent:
     """Decode one event from an already parsed JSON value (a dict from ``json.loads``)."""
     return _decode_object(raw)[0]
+
+
+def event_id_of(event: Event | UnknownEvent | bytes | str | Mapping[str, Any]) -> int | None:
+    """The id of ``event`` (decoded, its JSON text or its parsed JSON), when it can be read:
+    a malformed event's too, when the decoder could read that much; None otherwise."""
+    if isinstance(event, Event | UnknownEvent):
+        return event.id
+    try:
+        return (decode_object(event) if isinstance(event, Mapping) else decode(event)).id
+    except EventError as error:
+        return error.event_id
 
 
 def decode_in_full(

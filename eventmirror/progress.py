@@ -32,7 +32,9 @@ class Progress:
         self._next = self._start + SHOW_AFTER
         self._shown = False
 
-    def update(self, count: int, bytes_done: int | None = None) -> None:
+    def update(self, count: int, bytes_done: int | None = None, *, prefix: str = "") -> None:
+        """Redraw with ``count`` units done (``bytes_done`` of the size given); ``prefix``
+        goes before the counts (``12/200 files``)."""
         if not self._enabled:
             return
         now = time.monotonic()
@@ -40,7 +42,7 @@ class Progress:
             return
         self._next = now + _REFRESH
         rate = count / max(now - self._start, 1e-9)
-        text = f"{count:,} {self._unit}  {rate:,.0f} {self._unit}/s"
+        text = f"{prefix}{count:,} {self._unit}  {rate:,.0f} {self._unit}/s"
         if self._total and bytes_done is not None:
             done = min(1.0, max(0.0, bytes_done / self._total))
             filled = int(done * BAR_WIDTH)

@@ -284,8 +284,13 @@ def oversized_marker(data: bytes) -> tuple[str, int] | None:
     return None if found is None else (found[1].decode(), int(found[2]))
 
 
-def iter_records(stream: BinaryIO, *, max_document: int = DEFAULT_MAX_DOCUMENT) -> Iterator[Record]:
+def iter_records(
+    stream: BinaryIO, *, max_document: int = DEFAULT_MAX_DOCUMENT, first_line: int = 1
+) -> Iterator[Record]:
     """The records of a recording, in input order, reading ``stream`` lazily line by line.
+
+    ``first_line`` is the number of the stream's first line (a reader that read the lines
+    before it itself hands the rest over).
 
     Never raises on bad content (it comes out as records the decoder rejects); raises
     :class:`RecordingError` only if reading itself fails.
@@ -298,7 +303,7 @@ def iter_records(stream: BinaryIO, *, max_document: int = DEFAULT_MAX_DOCUMENT) 
     pieces = iter(partial(stream.readline, limit), b"")
     scanner = _Scanner(max_document)
     found = scanner.out
-    line = 1
+    line = first_line
     at_line_start = True
     scanning = False  # the scanner is inside something begun on an earlier piece
     # A pretty-printed document ("[" or "{" alone on a line) is held until its closing line

@@ -10,22 +10,23 @@ import argparse
 import os
 import stat
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal
 
 import attrs
 import msgspec
 
-from .codec import decode
+from .codec import event_id_of
 from .errors import EventError
 from .progress import Progress
-from .recording import iter_records, open_recording
+from .recording import DEFAULT_MAX_DOCUMENT, RecordingError, open_recording
 from .rejects import RejectsFile
 from .summary import render
 from .unusable import head_of, looks_binary, why_no_events
 
 if TYPE_CHECKING:
-    from reducers import Health, Mirror
+    from reducers import Mirror
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 _PROGRESS_EVERY = 4096
@@ -99,9 +100,119 @@ def stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
-def run_replay(args: argparse.Namespace) -> int:
+@attrs.frozen
+class ReplayOutcome:
+    """What replaying one recording came to (:func:`replay_recording`)."""
+
+    #: EXIT_OK; EXIT_INPUT_ERROR for a strict-mode error; EXIT_USAGE for input that cannot
+    #: be used at all (unreadable, empty, binary, without a single event).
+    status: int
+    #: The mirror the recording built (up to a strict-mode error); None when the input was
+    #: unusable.
+    mirror: Mirror | None
+    #: Records read.
+    read: int
+    #: Why the status is not EXIT_OK, as ``eventmirror replay`` words it after its prefix.
+    error: str | None = None
+    #: What ``until_id`` came to (None without it, or when nothing was read).
+    until: UntilId | None = None
+
+
+#: ``progress(records_read, bytes_position)``: called every few thousand records; the
+#: position is None when the input cannot tell it (a pipe).
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def replay_recording(
+    path: str,
+    *,
+    strict: bool = False,
+    me: str | None = None,
+    max_document: int = DEFAULT_MAX_DOCUMENT,
+    until_id: int | None = None,
+    rejects: RejectsFile | None = None,
+    progress: ProgressCallback | None = None,
+) -> ReplayOutcome:
+    """Replay the recording at ``path`` (``"-"``: standard input) into a mirror, printing
+    nothing: what ``eventmirror replay`` does for one recording, up to its output.
+
+    ``rejects``, a :class:`RejectsFile` not yet opened, is opened once the recording is, gets
+    every rejected record, and is closed again (its ``count`` tells how many). A recording (or
+    rejects file) that cannot be opened or read is an EXIT_USAGE outcome, never an exception.
+    """
+    try:
+        return _replay(path, strict, me, max_document, until_id, rejects, progress)
+    except RecordingError as error:
+        return ReplayOutcome(EXIT_USAGE, None, 0, str(error))
+
+
+def _replay(
+    path: str,
+    strict: bool,
+    me: str | None,
+    max_document: int,
+    until_id: int | None,
+    rejects: RejectsFile | None,
+    progress: ProgressCallback | None,
+) -> ReplayOutcome:
     import reducers  # the reducers load every domain module; keep --help fast
 
+    shown = "standard input" if path == "-" else path
+    with ExitStack() as resources:
+        stream = resources.enter_context(open_recording(path))
+        head = head_of(stream)
+        if rejects is not None:
+            resources.enter_context(rejects)
+        records = reducers.Numbered(stream, max_document=max_document)
+        watch = reducers.Watch(
+            until_id=until_id,
+            rejected=None if rejects is None else _writer(rejects),
+            progress=None if progress is None else _reporter(progress, stream),
+            every=_PROGRESS_EVERY,
+        )
+        try:
+            mirror = reducers.fold(records, strict=strict, me=me, watch=watch)
+        except EventError as error:
+            assert watch.mirror is not None, "fold keeps the mirror where strict mode stopped"
+            line, read = records.line, records.records - 1  # the one in error is not counted
+            # Strict mode stops here; yet if no event follows a first record without an id,
+            # the input is unusable (status 2), not an input with a bad event in it.
+            if (
+                watch.mirror.last_id is None
+                and error.event_id is None
+                and all(event_id_of(later) is None for later in records)
+            ):
+                why = _no_events(head, records.records, str(error))
+                return ReplayOutcome(
+                    EXIT_USAGE, None, records.records, f"no events in {shown}: {why}"
+                )
+            # An error without an event id already names its line.
+            where = f"line {line}: " if error.event_id is not None else ""
+            return ReplayOutcome(EXIT_INPUT_ERROR, watch.mirror, read, f"{shown}: {where}{error}")
+    stopped_at = watch.stopped_at
+    read = records.records - (stopped_at is not None)
+    if mirror.last_id is None and stopped_at is None:
+        anomalies = mirror.health.anomalies
+        first = anomalies[0].message if anomalies else None
+        why = _no_events(head, read, first)
+        return ReplayOutcome(EXIT_USAGE, None, read, f"no events in {shown}: {why}")
+    until = None if until_id is None else until_id_outcome(until_id, stopped_at, mirror)
+    return ReplayOutcome(EXIT_OK, mirror, read, None, until)
+
+
+def _writer(rejects: RejectsFile) -> Callable[[int | None, Any, str], None]:
+    def write(line: int | None, data: Any, reason: str) -> None:
+        assert line is not None and type(data) is bytes, "a recording's records have lines"
+        rejects.write(line, data, reason)
+
+    return write
+
+
+def _reporter(progress: ProgressCallback, stream: BinaryIO) -> Callable[[int], None]:
+    return lambda read: progress(read, _position(stream))
+
+
+def run_replay(args: argparse.Namespace) -> int:
     if args.path is None and stdin_is_piped():
         args.path = "-"
     source = "standard input" if args.path == "-" else args.path
@@ -110,69 +221,29 @@ def run_replay(args: argparse.Namespace) -> int:
 
         args.path, source = str(EXAMPLE), f"the bundled example, {FILENAME}"
         args.me = args.me or EXAMPLE_ME
-    shown = "standard input" if args.path == "-" else args.path
-    mirror = reducers.empty(args.me)
-    stopped_at: int | None = None
-    with ExitStack() as resources:
-        stream = resources.enter_context(open_recording(args.path))
-        head = head_of(stream)
-        rejects = resources.enter_context(RejectsFile(args.rejects)) if args.rejects else None
-        progress = Progress(sys.stderr, total_bytes=_size(stream))
-        count = 0
-        with reducers.collector_paused():
-            records = iter_records(stream, max_document=args.max_document)
-            for record in records:
-                event: reducers.EventInput = record.data
-                if args.until_id is not None:
-                    event_id = _event_id(record.data)  # None: apply() records why (or raises)
-                    if event_id is not None and event_id > args.until_id:
-                        stopped_at = event_id
-                        break
-                before = mirror.health
-                try:
-                    mirror = reducers.apply(mirror, event, strict=args.strict, line=record.line)
-                    if rejects is not None and mirror.health.rejected > before.rejected:
-                        rejects.write(record.line, record.data, _reason(before, mirror.health))
-                except EventError as error:
-                    progress.close()
-                    if mirror.last_id is None and error.event_id is None:
-                        # Strict mode stops here; yet if no event follows, the input is
-                        # unusable (status 2), not an input with a bad event in it.
-                        rest = [_event_id(later.data) for later in records]
-                        if all(event_id is None for event_id in rest):
-                            read = count + 1 + len(rest)
-                            _complain(f"no events in {shown}: {_no_events(head, read, str(error))}")
-                            return EXIT_USAGE
-                    # An error without an event id already names its line.
-                    where = f"line {record.line}: " if error.event_id is not None else ""
-                    _complain(f"{shown}: {where}{error}")
-                    return EXIT_INPUT_ERROR
-                count += 1
-                if count % _PROGRESS_EVERY == 0:
-                    progress.update(count, _position(stream))
-        progress.close()
-    if mirror.last_id is None and stopped_at is None:
-        anomalies = mirror.health.anomalies
-        first = anomalies[0].message if anomalies else None
-        _complain(f"no events in {shown}: {_no_events(head, count, first)}")
-        return EXIT_USAGE
-    until = None if args.until_id is None else until_id_outcome(args.until_id, stopped_at, mirror)
+    rejects = RejectsFile(args.rejects) if args.rejects else None
+    progress = Progress(sys.stderr, total_bytes=_size(args.path))
+    outcome = replay_recording(
+        args.path,
+        strict=args.strict,
+        me=args.me,
+        max_document=args.max_document,
+        until_id=args.until_id,
+        rejects=rejects,
+        progress=progress.update,
+    )
+    progress.close()
+    if outcome.mirror is None or outcome.status != EXIT_OK:
+        _complain(outcome.error or "")
+        return outcome.status
     if args.json:
-        sys.stdout.buffer.write(_json(mirror, until) + b"\n")
+        sys.stdout.buffer.write(_json(outcome.mirror, outcome.until) + b"\n")
     else:
-        sys.stdout.write(render(mirror, source, read=count, until=until))
+        sys.stdout.write(render(outcome.mirror, source, read=outcome.read, until=outcome.until))
     if rejects is not None:
         note = f"rejected lines: {rejects.count} written to {args.rejects}\n"
         (sys.stderr if args.json else sys.stdout).write(note)
     return EXIT_OK
-
-
-def _event_id(data: bytes) -> int | None:
-    """The id of the event ``data`` holds, when it can be read."""
-    try:
-        return decode(data).id
-    except EventError as error:
-        return error.event_id
 
 
 def _no_events(head: bytes, read: int, first: str | None) -> str:
@@ -199,16 +270,13 @@ def _json(mirror: Mirror, until: UntilId | None) -> bytes:
     return msgspec.json.format(msgspec.json.encode(document, order="sorted"), indent=2)
 
 
-def _reason(before: Health, after: Health) -> str:
-    """Why the last record was rejected: its anomaly, when the mirror still keeps them."""
-    if len(after.anomalies) > len(before.anomalies):
-        return after.anomalies[-1].message
-    return "rejected (its detail is past the anomalies the mirror keeps in full)"
-
-
-def _size(stream: BinaryIO) -> int | None:
+def _size(path: str) -> int | None:
+    """The size of the recording at ``path`` (``"-"``: standard input), for the progress bar;
+    None when unknown (a pipe, an empty or missing file)."""
     try:
-        return os.fstat(stream.fileno()).st_size or None
+        if path == "-":
+            return os.fstat(sys.stdin.fileno()).st_size or None
+        return os.stat(path).st_size or None
     except (OSError, ValueError, AttributeError):
         return None
 

@@ -38,7 +38,7 @@ from . import (  # noqa: F401 - importing a domain module registers its reducers
 )
 from ._registry import REDUCERS
 from ._slice import DECLARED, Slice, check_declarations
-from .apply import EventInput, Readable, advance, apply, collector_paused, fold
+from .apply import EventInput, Numbered, Readable, Watch, advance, apply, collector_paused, fold
 from .diff import Change, diff, same_state
 from .jsonform import MirrorFormatError, dumps, from_json, loads, to_json
 from .mirror import KEEP, SLICES, Anomaly, Gap, Health, Mirror, Reset, TimeJump, empty
@@ -59,11 +59,13 @@ __all__ = [
     "Health",
     "Mirror",
     "MirrorFormatError",
+    "Numbered",
     "Readable",
     "Reset",
     "Slice",
     "TimeJump",
     "UnknownEvent",
+    "Watch",
     "advance",
     "apply",
     "collector_paused",

@@ -14,22 +14,26 @@ anomaly with the same detail, and leaves the domain state unchanged.
 from __future__ import annotations
 
 import gc
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
 import msgspec
 
-from eventmirror.codec import UnknownEvent, UnknownField, decode_in_full, unknown_type_problem
+from eventmirror.codec import (
+    UnknownEvent,
+    UnknownField,
+    decode_in_full,
+    unknown_type_problem,
+)
 from eventmirror.errors import EventError, Problem
 from eventmirror.events import Event
 from eventmirror.wire import TWINS, decode_line
 
-from ._draft import drafted, settle
 from ._reading import Numbered, Readable
 from ._registry import REDUCERS, TIMER_HANDLERS, Inconsistent, Reducer
-from ._state import Changes, replace
+from ._state import replace
+from ._watch import Watch
 from .mirror import (
     KEEP,
     OTHER_UNKNOWN_FIELDS,
@@ -40,7 +44,6 @@ from .mirror import (
     Mirror,
     Reset,
     TimeJump,
-    empty,
 )
 
 _set = msgspec.structs.force_setattr
@@ -212,191 +215,8 @@ def advance(mirror: Mirror, now: int) -> Mirror:
     return replace(mirror, now=now)
 
 
-def fold(
-    events: Iterable[EventInput] | Readable,
-    mirror: Mirror | None = None,
-    *,
-    strict: bool = False,
-    me: str | None = None,
-) -> Mirror:
-    """Fold a whole stream into a mirror (a new one for user ``me`` unless one is given).
-
-    ``events`` is an iterable of events (as :func:`apply` takes them), or a file: a recording
-    read as the command line reads it (:func:`eventmirror.recording.iter_records`: JSON Lines,
-    ``GET /api/event`` response bodies, compact or pretty-printed, or a mix), whose anomalies
-    carry the line each event starts on.
-
-    The same as :func:`apply` on each event in turn. The common case (a line that decodes,
-    the next id, time not going backwards) is inlined here, since a per-event function call
-    and its lookups are a fifth of a replay's cost; everything else goes through
-    :func:`apply`. Lines are decoded into wire twins of the event classes
-    (:mod:`eventmirror.wire`), in one C pass; a line a twin refuses goes to :func:`apply`,
-    which decodes it in full. Between two events nobody but this loop holds the mirror, so
-    it is updated in place, and the slices it keeps changing are edited as drafts
-    (:mod:`reducers._draft`), made persistent again before :func:`apply` or the caller sees
-    the mirror.
-    """
-    given = mirror
-    current = mirror if mirror is not None else empty(me)
-    drafts: set[str] = set()
-    reducer_of, twin_reducers, assign = REDUCERS.get, _twin_reducers(), _set
-    # A file is read as a recording; its records' lines go with the events that fall back
-    # to ``apply`` (every anomaly does), while the loop itself sees plain byte texts.
-    if isinstance(events, str | bytes | os.PathLike):
-        raise TypeError(
-            f"fold takes events or an open file, not a {type(events).__name__}: "
-            "to fold a recording, pass open(path, 'rb')"
-        )
-    numbered = Numbered(events) if isinstance(events, Readable) else None
-    items: Iterable[Any] = events if numbered is None else numbered  # type: ignore[assignment]
-    with collector_paused():
-        for item in items:
-            event: Any = item
-            unknown_fields: tuple[UnknownField, ...] = ()
-            if type(item) is bytes:
-                try:
-                    event = decode_line(item)
-                except Exception:  # whatever it is, apply decodes the line in full, or says why
-                    regular = None if strict else _regular_in_full(current, item)
-                    if regular is None:
-                        settle(current, drafts)
-                        line = numbered.line if numbered is not None else None
-                        current = apply(current, item, strict=strict, line=line)
-                        continue
-                    # The next event, with fields the reference does not define: reduced
-                    # here like any other, its fields counted (settling every draft and
-                    # going through ``apply`` cost 190 us such a line).
-                    event, unknown_fields, reduce = regular
-                else:
-                    reduce = twin_reducers[type(event)]
-            else:
-                found = reducer_of(type(event))
-                if found is None:  # an unknown event, or input that is not a decoded event
-                    settle(current, drafts)
-                    current = apply(current, item, strict=strict)
-                    continue
-                reduce = found
-            last_id, now = current.last_id, current.now
-            if last_id is None or event.id != last_id + 1 or now is None or event.time < now:
-                # Irregular: ``apply`` handles it (a line is decoded again, a rare cost).
-                settle(current, drafts)
-                line = numbered.line if numbered is not None else None
-                current = apply(current, item, strict=strict, line=line)
-                continue
-            time = event.time
-            if current is given:
-                current = _shallow_copy(current)
-            if time > now and current.timers.next_due <= time:
-                _expire_in_place(current, time, drafts)
-            try:
-                changes = reduce(current, event)
-            except Inconsistent as contradiction:
-                line = numbered.line if numbered is not None else None
-                current = _contradicted_in_place(
-                    current, event, contradiction, drafts, strict, line
-                )
-                if unknown_fields:  # a fresh mirror, nobody else's
-                    health = _with_unknown_fields(current.health, event.event, unknown_fields)
-                    assign(current, "health", health)
-                continue
-            if unknown_fields:
-                health = _with_unknown_fields(current.health, event.event, unknown_fields)
-                assign(current, "health", health)
-            assign(current, "last_id", last_id + 1)
-            assign(current, "now", time)
-            assign(current, "applied", current.applied + 1)
-            for name, value in changes.items():
-                if name not in drafts:
-                    value = drafted(value, name)
-                    drafts.add(name)
-                assign(current, name, value)
-        settle(current, drafts)
-    return current
-
-
-def _regular_in_full(
-    mirror: Mirror, line: bytes
-) -> tuple[Event, tuple[UnknownField, ...], Reducer] | None:
-    """The event of a line the fast decoder refused, its fields the reference does not
-    define, and its reducer, when it is the next event and only those fields set it apart;
-    None for anything else (``apply`` handles it: an error, a gap, a duplicate, ...)."""
-    try:
-        decoded, unknown_fields = decode_in_full(line)
-    except EventError:
-        return None
-    if isinstance(decoded, UnknownEvent):
-        return None
-    reduce = REDUCERS.get(type(decoded))
-    last_id, now = mirror.last_id, mirror.now
-    if (
-        reduce is None
-        or not unknown_fields
-        or last_id is None
-        or now is None
-        or decoded.id != last_id + 1
-        or decoded.time < now
-    ):
-        return None
-    return decoded, unknown_fields, reduce
-
-
 #: Wire twin -> its event class (eventmirror/wire.py).
 _EVENT_OF_TWIN: Final = {twin: event_type for event_type, twin in TWINS.items()}
-
-
-def _twin_reducers() -> dict[type[Any], Reducer]:
-    """The reducers by wire twin, as registered now (once per fold)."""
-    return {TWINS[cls]: reduce for cls, reduce in REDUCERS.items() if cls in TWINS}
-
-
-def _keep_in_place(mirror: Mirror, changes: Changes, drafts: set[str]) -> None:
-    for name, value in changes.items():
-        if name not in drafts:
-            value = drafted(value, name)
-            drafts.add(name)
-        _set(mirror, name, value)
-
-
-def _expire_in_place(mirror: Mirror, now: int, drafts: set[str]) -> None:
-    """:func:`_expire` on fold's private mirror."""
-    due, remaining = mirror.timers.split_due(now)
-    _set(mirror, "timers", remaining)
-    for entry in due:
-        _keep_in_place(mirror, TIMER_HANDLERS[entry[1]](mirror, entry), drafts)
-
-
-def _contradicted_in_place(
-    mirror: Mirror,
-    event: Event,
-    contradiction: Inconsistent,
-    drafts: set[str],
-    strict: bool,
-    line: int | None,
-) -> Mirror:
-    """:func:`_contradicted` for fold's private mirror. A rejecting reducer raised before
-    changing anything; one that applied its event has already edited the drafts."""
-    if contradiction.applied is not None:
-        _keep_in_place(mirror, contradiction.applied, drafts)
-        contradiction = Inconsistent(contradiction.problem, applied={})
-    settle(mirror, drafts)
-    return _contradicted(mirror, event, contradiction, mirror.health, event.time, strict, line)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while folding.
-
-    A fold allocates millions of small immutable objects that never form cycles, so the
-    collector finds nothing, yet it costs 40-50% of the fold's time once the mirror is large
-    (docs/design.md, measured costs). Reference counting still frees everything a fold drops.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _expire(mirror: Mirror, now: int) -> Mirror:
@@ -504,4 +324,34 @@ def _with_anomaly(health: Health, kind: AnomalyKind, error: EventError, line: in
     return replace(health, anomalies=anomalies, inconsistent=health.inconsistent + 1)
 
 
-__all__ = ["EventInput", "Readable", "advance", "apply", "collector_paused", "fold"]
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while folding.
+
+    A fold allocates millions of small immutable objects that never form cycles, so the
+    collector finds nothing, yet it costs 40-50% of the fold's time once the mirror is large
+    (docs/design.md, measured costs). Reference counting still frees everything a fold drops.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# fold and its helpers live beside (reducers/_fold.py), which builds on apply: imported last,
+# once everything it needs from here is defined.
+from ._fold import fold  # noqa: E402
+
+__all__ = [
+    "EventInput",
+    "Numbered",
+    "Readable",
+    "Watch",
+    "advance",
+    "apply",
+    "collector_paused",
+    "fold",
+]

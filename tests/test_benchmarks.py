@@ -26,8 +26,10 @@ from hypothesis import strategies as st
 import reducers
 from benchmarks import generate
 from benchmarks._counts import counts, mirror_counts
-from benchmarks.generate import ME, SMALL, STEADY_MIX, TOUR, flat_cost_lines
+from benchmarks._whole import run as run_whole
+from benchmarks.generate import DEVICES_MIX, ME, MIXES, SMALL, STEADY_MIX, TOUR, flat_cost_lines
 from benchmarks.handwritten import Client
+from benchmarks.lean import HANDLED, LeanClient
 from benchmarks.run import verdict
 from eventmirror.events import EVENT_TYPES
 from eventmirror.strategies import UUID_POOL, wire_streams
@@ -37,8 +39,8 @@ EVENTS = 3_000
 
 
 @cache
-def small_recording(events: int = EVENTS, seed: int = 1) -> tuple[bytes, ...]:
-    return tuple(generate.lines(events, seed, SMALL))
+def small_recording(events: int = EVENTS, seed: int = 1, mix: str = "office") -> tuple[bytes, ...]:
+    return tuple(generate.lines(events, seed, SMALL, mix))
 
 
 def parsed(lines: Iterable[bytes]) -> list[dict[str, Any]]:
@@ -177,15 +179,36 @@ def test_verdicts_name_the_ratio_the_target_and_whether_it_is_met() -> None:
     assert verdict(None, "<= 1.5") == "n/a"
 
 
+def test_the_corpus_section_runs_every_engine_on_a_tiny_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "corpus",
+               "--recordings", "3", "--recording-events", "300", "--cache", str(tmp_path),
+               "--json", str(out)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Corpus: 3 recordings of 300 events (900 in all)" in done.stdout
+    assert "2 jobs vs 1: " in done.stdout and "dask vs the local pool" in done.stdout
+    corpus = json.loads(out.read_text())["corpus"]
+    assert corpus["same_output"] is True
+    assert set(corpus["runs"]) == {"1 job", "2 jobs", "dask, 2 workers"}
+    assert corpus["scaling_2_jobs"] > 0 and corpus["dask_vs_pool"] > 0
+    (cached,) = tmp_path.glob("corpus-*")
+    recordings = sorted(cached.glob("*.jsonl"))
+    assert len(recordings) == 3
+    assert all(len(path.read_bytes().splitlines()) == 300 for path in recordings)
+
+
 def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
-    replaying = "replay,flat,snapshots,constant,simulator"  # serve has its own test below
+    replaying = "replay,command,flat,snapshots,constant,simulator"  # serve, corpus: own tests
     command = [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path),
                "--json", str(out), "--only", replaying]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    for heading in ("Replay of", "Flat cost", "Time travel", "Constant memory"):
+    for heading in ("Replay of", "The command and", "Where the time goes", "Flat cost",
+                    "Time travel", "Constant memory"):  # fmt: skip
         assert heading in done.stdout
     figures = json.loads(out.read_text())
     replay = figures["replay"]
@@ -197,7 +220,60 @@ def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     assert all(value > 0 for value in figures["flat"]["eventmirror"]["us_per_event"])
     assert figures["snapshots"]["keep_us_per_event"] > 0
     assert figures["constant"]["events"] == [300, 3_000]
-    assert len(list(tmp_path.glob("*.jsonl"))) == 1  # the recording, cached
+    for mix in ("office", "devices"):
+        command = figures["command"][mix]
+        assert command["events"] == 3_000
+        assert all(ratio > 0 for ratio in command["ratios"].values())
+        assert command["whole"]["command"]["peak_mb"] > command["whole"]["python"]["peak_mb"] > 0
+        assert {"sensor_data", "call_update"} <= set(command["costs"]["fold"]["by_type"])
+    assert len(list(tmp_path.glob("*.jsonl"))) == 2  # the recordings of both mixes, cached
+
+
+def test_the_devices_mix_is_sensor_call_and_chat_heavy_without_scanning_deletes() -> None:
+    lines = small_recording(6_000, mix="devices")
+    steady = Counter(event["event"] for event in parsed(lines[2_000:]))
+    heavy = steady["sensor_data"] + steady["call_update"] + steady["chat_message"]
+    assert heavy + steady["chat_user"] > 0.6 * sum(steady.values())
+    scanning = {"file_delete", "tag_delete", "trash_purge", "file_new", "object_new", "tag_new"}
+    assert not scanning & set(DEVICES_MIX) and not scanning & set(steady)
+    assert set(MIXES) == {"office", "devices"} and MIXES["office"] is STEADY_MIX
+    assert small_recording(2_000, mix="devices") == lines[:2_000]  # a prefix, as for office
+    assert lines[:500] == small_recording(500)  # the same working set first
+
+
+def test_the_devices_mix_folds_strictly_and_both_full_clients_agree() -> None:
+    lines = small_recording(mix="devices")
+    mirror = reducers.fold(lines, strict=True, me=ME)
+    assert mirror.applied == EVENTS and mirror.health.anomaly_count == 0
+    assert counts(Client(ME).replay(lines)) == mirror_counts(mirror)
+
+
+def test_the_lean_client_keeps_the_state_it_handles_with_no_checks() -> None:
+    client = LeanClient(ME)
+    assert set(client.handlers) == set(HANDLED) < set(EVENT_TYPES)
+    lines = small_recording(mix="devices")
+    client.replay(lines)
+    seen = mirror_counts(reducers.fold(lines, me=ME))
+    # Where the devices mix needs no ruling a lean client skips, both see the same world.
+    assert (len(client.objects), len(client.tags), len(client.calls)) == (
+        seen["objects"],
+        seen["tags"],
+        seen["calls"],
+    )
+    assert sum(map(len, client.conferences.values())) == seen["conference_members"]
+    # It checks nothing: a duplicate is applied again, an unknown type is skipped.
+    again = LeanClient(ME).replay([*lines[:10], lines[5], b'{"id":10,"event":"x","time":1}'])
+    assert len(again.objects) == len(LeanClient(ME).replay(lines[:10]).objects)
+
+
+def test_a_whole_process_run_reports_its_cpu_wall_time_and_own_peak(tmp_path: Path) -> None:
+    path = tmp_path / "devices.jsonl"
+    path.write_bytes(b"".join(line + b"\n" for line in small_recording(500, mix="devices")))
+    python, command = run_whole("python", path), run_whole("command", path)
+    for figures in (python, command):
+        assert figures["seconds"] > 0 and figures["cpu"] > 0
+    # Its own high-water mark: the replay's, above Python's own, yet far below the harness's.
+    assert 0 < python["peak"] < command["peak"] < 200e6
 
 
 def test_the_serve_section_runs_against_both_servers_with_a_few_sessions(tmp_path: Path) -> None:

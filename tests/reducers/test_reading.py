@@ -36,23 +36,37 @@ LINES = st.sampled_from(
 )
 
 
-def numbered(data: bytes) -> list[tuple[int | None, bytes]]:
-    """What fold reads, up to the line break it leaves on a plain JSON Lines record (the
-    decoder reads past it)."""
-    reading = Numbered(io.BytesIO(data))
-    return [(reading.line, record.rstrip(b"\n")) for record in reading]
+def numbered(data: bytes, max_document: int = 2**24) -> list[tuple[int | None, int, bytes]]:
+    """What fold reads (with the count of records so far), up to the line break it leaves on
+    a plain JSON Lines record (the decoder reads past it)."""
+    reading = Numbered(io.BytesIO(data), max_document=max_document)
+    read = [(reading.line, reading.records, record.rstrip(b"\n")) for record in reading]
+    assert reading.records == len(read)  # blank lines at the end included
+    return read
 
 
-def by_the_command_line(data: bytes) -> list[tuple[int | None, bytes]]:
-    return [(record.line, record.data) for record in iter_records(io.BytesIO(data))]
+def by_the_command_line(
+    data: bytes, max_document: int = 2**24
+) -> list[tuple[int | None, int, bytes]]:
+    records = iter_records(io.BytesIO(data), max_document=max_document)
+    return [(record.line, count, record.data) for count, record in enumerate(records, 1)]
 
 
-@given(st.lists(LINES, max_size=12))
-def test_fold_reads_a_file_as_the_command_line_does(lines: list[bytes]) -> None:
+@given(st.lists(LINES, max_size=12), st.sampled_from([2**24, 2**24, 40, 60]))
+def test_fold_reads_a_file_as_the_command_line_does(lines: list[bytes], max_document: int) -> None:
     data = b"".join(lines)
-    assert numbered(data) == by_the_command_line(data)
+    assert numbered(data, max_document) == by_the_command_line(data, max_document)
+
+
+def test_a_document_past_the_limit_is_marked_with_its_own_line() -> None:
+    larger = EVENT[:-1] + b', "x": 1}'
+    data = EVENT + b"\n\n" + larger + b"\n" + EVENT + b"\n"
+    assert numbered(data, max_document=len(EVENT))[1:] == [
+        (3, 2, b"<document larger than 44 bytes at line 3>"),
+        (4, 3, EVENT),
+    ]
 
 
 def test_json_lines_are_read_line_by_line_until_something_else_comes() -> None:
     data = EVENT + b"\n\n" + EVENT + b"\n[\n" + EVENT + b"\n]\n" + EVENT + b"\n"
-    assert numbered(data) == [(1, EVENT), (3, EVENT), (5, EVENT), (7, EVENT)]
+    assert numbered(data) == [(1, 1, EVENT), (3, 2, EVENT), (5, 3, EVENT), (7, 4, EVENT)]
