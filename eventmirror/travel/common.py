@@ -55,9 +55,10 @@ def event_id(text: str) -> int:
 def not_in_recording(
     wanted: int, option: str, span: tuple[int | None, int | None], after: int | None = None
 ) -> str:
-    """Why an ``--from-id``/``--to-id`` cannot be used: the id and where the ids run."""
+    """Why an ``--from-id``/``--to-id`` cannot be used; ``span`` is the lowest and highest id
+    of the recording."""
     first, last = span
-    ids = f"its ids run from {first} to {last}" if first is not None else "it has no event ids"
+    ids = f"its ids are {first} to {last}" if first is not None else "it has no event ids"
     where = f" at or after id {after}" if after is not None else ""
     return f"{option} {wanted}: id {wanted} is not in the recording{where} ({ids})"
 

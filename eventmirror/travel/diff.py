@@ -101,8 +101,8 @@ def _from_recording(
         number = event[0]
         if number is None:
             continue
-        first = number if first is None else first
-        last = number
+        first = number if first is None else min(first, number)
+        last = number if last is None else max(last, number)
         if number in (from_id, to_id) and number not in found:
             label: dict[str, Any] = {"id": number, "index": index, "line": line}
             if event[1] is not None:

@@ -95,8 +95,8 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
     for step in _steps(args):
         final = step.mirror
         if step.id is not None:
-            first_id = step.id if first_id is None else first_id
-            last_id = step.id
+            first_id = step.id if first_id is None else min(first_id, step.id)
+            last_id = step.id if last_id is None else max(last_id, step.id)
         if not started:
             started = step.id == args.from_id
             if not started:
