@@ -27,7 +27,7 @@ def obj(event_id: int, name: str, description: str, time: int, **more: object) -
 LINES = [
     event(
         0, "tag_new", 100, tag=TAG, owner=ME, label="Projects", foreign_use=False, policy={ME: 4}
-    ),  # fmt: skip
+    ),
     obj(1, "object_new", "draft", 101, tag=[TAG]),
     obj(2, "object_modify", "second", 102),
     b"this is not an event",
