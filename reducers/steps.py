@@ -87,7 +87,14 @@ MARK_NAMES: Final = {
 
 def mark_names(marks: int) -> list[str]:
     """The names of the marks set in ``marks``, in flag order."""
-    return [name for flag, name in MARK_NAMES.items() if marks & flag]
+    value = int(marks)
+    if not value:
+        return []
+    return [name for flag, name in _MARK_VALUES if value & flag]
+
+
+_MARK_VALUES: Final = tuple((int(flag), name) for flag, name in MARK_NAMES.items())
+_NO_MARKS: Final = Mark(0)
 
 
 @attrs.frozen
@@ -156,7 +163,7 @@ def _numbered(numbered: Numbered) -> Iterator[tuple[int, Any]]:
 def step_of(index: int, line: int, data: Any, before: Mirror, after: Mirror) -> Step:
     """The :class:`Step` of a record applied to ``before``, giving ``after``."""
     event_id, event_type, time, entities, reason = read_record(data)
-    marks, gap = Mark(0), None
+    marks, gap = _NO_MARKS, None
     old, new = before.health, after.health
     if old is not new:
         marks, gap, why = marks_of(old, new, before.last_id, event_id)
@@ -169,7 +176,7 @@ def step_of(index: int, line: int, data: Any, before: Mirror, after: Mirror) -> 
 def marks_of(
     old: Health, new: Health, last_id: int | None, event_id: int | None
 ) -> tuple[Mark, tuple[int, int] | None, str | None]:
-    marks, gap, reason = Mark(0), None, None
+    marks, gap, reason = _NO_MARKS, None, None
     if new.missing > old.missing:
         marks |= Mark.GAP
         if last_id is not None and event_id is not None:

@@ -121,14 +121,18 @@ def _description(uuid: str, mirror: Mirror, files: bool) -> str | None:
 
 
 def described_keys(path: str, *mirrors: Mirror) -> dict[str, str]:
-    """The keys of a JSON Pointer that name an entity with a description, and theirs."""
+    """The entities a change's path names (its entity, and a file inside a volume) that have
+    a description, with theirs."""
     from reducers import parse_pointer
 
     found = {}
     keys = parse_pointer(path)
-    for depth, key in enumerate(keys[1:], start=1):
+    entities = [keys[1]] if len(keys) > 1 else []
+    if len(keys) > 3 and keys[0] == "volumes" and keys[2] == "files":
+        entities.append(keys[3])
+    for position, key in enumerate(entities):
         # A file is named inside its volume's files: look there, not through every volume.
-        text = describe(key, *mirrors, files=depth > 1 and keys[0] == "volumes")
+        text = describe(key, *mirrors, files=position == 1)
         if text is not None:
             found[key] = text
     return found
