@@ -65,7 +65,7 @@ def travel_blame(spec: Spec) -> Result:
     return {"seconds": seconds, "changes": len(found.history), "pointer": pointer}
 
 
-class _Discard(io.TextIOBase):
+class _Discard(io.StringIO):
     """Standard output thrown away, but every line still formatted and written."""
 
     def write(self, text: str) -> int:

@@ -253,7 +253,7 @@ def travel(config: Config, path: Path) -> dict[str, Any]:
 
     pointer = blamed_pointer(str(path))
     base = {"path": str(path)}
-    specs = {
+    specs: dict[str, dict[str, Any]] = {
         "replay (fold)": {**base, "task": "travel_fold"},
         "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
         "log --changes": {**base, "task": "travel_log"},
