@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 from itertools import islice
-from typing import Any, Final
+from typing import Any
 
 from .apply import apply, collector_paused, fold
 from .mirror import Mirror, empty
@@ -26,7 +26,7 @@ from .pointer import nodes, shared
 from .steps import Source, records_of
 
 #: Records folded at once before the watched paths are compared.
-CHUNK: Final = 256
+CHUNK = 256
 
 Step = tuple[int, int, Any, Mirror, Mirror]
 
