@@ -84,9 +84,9 @@ def step_changes(
             continue
         guided = None
         if len(old) <= _SMALL_SLICE or len(new) <= _SMALL_SLICE:
-            guided = _guided(name, old, new, set(old) | set(new))  # every key: few of them
+            guided = _guided(name, old, new, set(old) | set(new), candidates)  # few keys: all
         else:
-            guided = _guided(name, old, new, candidates)
+            guided = _guided(name, old, new, candidates, candidates)
         if guided is None:  # the candidates do not account for the slice's size
             found.extend(_whole(before, after, name))
         else:
@@ -100,12 +100,14 @@ def _whole(before: Mirror, after: Mirror, name: str) -> Iterator[Change]:
     return _walk(old, new, (name,))
 
 
-def _guided(name: str, old: Any, new: Any, candidates: set[str]) -> list[Change] | None:
-    """The changes of one slice among the candidate keys, or None if those cannot account
-    for its size."""
+def _guided(
+    name: str, old: Any, new: Any, keys: set[str], candidates: set[str]
+) -> list[Change] | None:
+    """The changes of one slice among ``keys``, or None if those cannot account for its size
+    (``candidates``: the keys the event names, for the maps inside its entities)."""
     changes: list[Change] = []
     added = removed = 0
-    for key in sorted(candidates):
+    for key in sorted(keys):
         a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
         if a is b:
             continue

@@ -330,3 +330,27 @@ def test_the_changes_of_expiring_timers_in_a_large_slice_are_the_diff() -> None:
     changes = step_changes(last.before, last.mirror, last.type, named_strings(last.data))
     assert changes == reducers.diff(last.before, last.mirror)
     assert any(change.path.startswith("/chats/c7/") for change in changes)
+
+
+def test_the_changes_inside_a_large_map_are_the_diff() -> None:
+    # A volume of 70 files: a change to one file is found among the keys the event names; a
+    # folder's deletion removes files it does not name, and the sizes say so.
+    def file(n: int, **more: object) -> bytes:
+        fields = {"commit": "k", "file": f"f{n}", "volume": "v", "type": "file",
+                  "name": f"n{n}", **more}  # fmt: skip
+        return msgspec.json.encode({"id": n, "event": "file_new", "time": 10, **fields})
+
+    lines_ = [file(0, type="folder")] + [file(n, parent="f0") for n in range(1, 70)]
+    lines_.append(
+        b'{"id": 70, "event": "file_modify", "time": 11, "commit": "k", "file": "f5",'
+        b' "volume": "v", "type": "file", "name": "renamed"}'
+    )
+    lines_.append(
+        b'{"id": 71, "event": "file_delete", "time": 12, "commit": "k", "file": "f0",'
+        b' "volume": "v"}'
+    )
+    taken = list(steps(lines_))
+    for step in taken[-2:]:
+        changes = step_changes(step.before, step.mirror, step.type, named_strings(step.data))
+        assert changes == reducers.diff(step.before, step.mirror)
+    assert len(reducers.diff(taken[-1].before, taken[-1].mirror)) == 70
