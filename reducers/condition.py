@@ -204,12 +204,10 @@ def bisect(
     watched = Watched(source, None if paths is None else list(paths), start)
     walks: list[list[Any]] = []
     last: Mirror | None = None
-    previous: tuple[int, int, Any] | None = None
     for index, line, data, before, after in watched:
         if paths is not None:
             if before is not last:  # the first step, or one after chunks left out
                 walks = [nodes(before, path) for path in paths]
-                previous = None
             new_walks = [nodes(after, path) for path in paths]
             same = all(
                 unchanged(old, new, before, path, after)
@@ -217,15 +215,13 @@ def bisect(
             )
             walks, last = new_walks, after
             if same:
-                previous = (index, line, data)
                 continue
         now = compiled.holds(after)
         if now and not held:
-            kept = previous if previous is not None else watched.preceding
+            kept = watched.preceding  # the record just before this one
             before_it = _at(*kept) if kept is not None else None
             return Bisection(compiled.expression, _at(index, line, data), before_it, held_at_start)
         held = now
-        previous = (index, line, data)
     return Bisection(compiled.expression, None, None, held_at_start)
 
 
