@@ -120,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve(commands)
     from .travel import bisect, blame, diff, log  # log, diff, blame, bisect
 
-    for travel_command in (log, diff, blame, bisect):
-        travel_command.add_command(commands)
+    log.add_command(commands)
+    diff.add_command(commands)
+    blame.add_command(commands)
+    bisect.add_command(commands)
     return parser
 
 
