@@ -197,6 +197,7 @@ def snapshots(spec: Spec) -> Result:
 
 from ._costs import costs  # noqa: E402 - grouped with the tasks they join
 from ._simulator import simulator_scale  # noqa: E402
+from ._travel import TRAVEL_TASKS  # noqa: E402
 
 TASKS: dict[str, Callable[[Spec], Result]] = {
     "baseline": baseline,
@@ -209,6 +210,7 @@ TASKS: dict[str, Callable[[Spec], Result]] = {
     "flat": flat,
     "simulator": simulator_scale,
     "snapshots": snapshots,
+    **TRAVEL_TASKS,
 }
 
 

@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve.main import add_command as add_serve  # serve
 
     add_serve(commands)
+    from .travel import bisect, blame, diff, log  # log, diff, blame, bisect
+
+    log.add_command(commands)
+    diff.add_command(commands)
+    blame.add_command(commands)
+    bisect.add_command(commands)
     return parser
 
 

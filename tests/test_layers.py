@@ -71,6 +71,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.client_scenario": TOP,
     "eventmirror.examples.*": TOP,
     "eventmirror.serve.*": TOP,
+    "eventmirror.travel.*": TOP,
     "scenarios.cli": TOP,
     "scenarios.plugin": TOP,
 }

@@ -1,0 +1,168 @@
+"""What one event changed: :func:`reducers.diff` between the mirror before and after it,
+found without comparing whole states.
+
+:func:`step_changes` gives exactly ``reducers.diff(before, after)`` (a test checks it on every
+event of recordings with every event type), at the cost of what the event touched. Three
+facts make that possible. A slice the event did not touch is the same object in both
+mirrors (mirrors are persistent), so it is skipped without a look. Inside a touched slice,
+an entity is either the same object (unchanged) or not; and the entities an event can touch
+are the ones its text names (every string in the event, keys and values), plus the ones
+whose timers fell due at its time; in a small slice, every entity. Inside an entity, maps
+(a volume's files, a conference's members) are compared key by key, encoding only the
+entries that are not the same object. A slice whose size does not add up from the
+candidates, and the events whose reducers reach entities they do not name
+(:data:`REACHING`), are compared entity by entity, every one (by identity first: only the
+entities that are not the same object are encoded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+import immutables
+import msgspec
+
+from ._slice import ENCODER
+from .diff import Change, _walk, pointer
+from .mirror import SLICES, Mirror
+from .pointer import _written_entity
+
+__all__ = ["REACHING", "named_strings", "step_changes"]
+
+_DECODE: Final = msgspec.json.decode
+
+#: Event types whose reducers change entities the event does not name: a tag's deletion or
+#: a lowered level strips or unshares every object carrying it; a trash purge removes every
+#: trashed object.
+REACHING: Final = frozenset({"tag_delete", "tag_modify", "trash_purge"})
+#: Slices this small are compared entity by entity whatever the event names.
+_SMALL_SLICE: Final = 64
+_ABSENT: Final = object()  # not None: a metadata value may be JSON null
+#: The containers compared key by key (the JSON form writes both as objects).
+_MAPS: Final = (dict, immutables.Map)
+
+
+def named_strings(data: Any) -> frozenset[str]:
+    """Every string in an event's JSON text, keys and values, at any depth (empty when the
+    text is not JSON)."""
+    try:
+        value = _DECODE(data) if isinstance(data, bytes | str) else data
+    except (msgspec.DecodeError, RecursionError):
+        return frozenset()
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            found.update(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return frozenset(found)
+
+
+def step_changes(
+    before: Mirror, after: Mirror, event_type: str | None, named: Iterable[str] | None
+) -> list[Change]:
+    """``reducers.diff(before, after)`` when ``after`` is ``before`` with one event applied,
+    of type ``event_type``, whose text names ``named`` (None: compare every touched slice in
+    full)."""
+    candidates = set(named or ())
+    if after.now != before.now and after.timers is not before.timers:
+        due, _ = before.timers.split_due(after.now or 0)
+        for entry in due:
+            candidates.update(key for key in entry[2:] if key)
+    reaching = named is None or event_type in REACHING
+    found: list[Change] = []
+    for name in sorted(SLICES):
+        old, new = getattr(before, name), getattr(after, name)
+        if old is new:
+            continue
+        guided = None
+        if not reaching and len(old) > _SMALL_SLICE and len(new) > _SMALL_SLICE:
+            guided = _guided(name, old, new, candidates, candidates)
+        if guided is None:  # every entity: few of them, or the candidates do not account
+            guided = _every_key(name, old, new, candidates, reaching)
+        found.extend(guided)
+    return found
+
+
+def _guided(
+    name: str, old: Any, new: Any, keys: Iterable[str], candidates: set[str], every: bool = False
+) -> list[Change] | None:
+    """The changes of one slice among ``keys``, or None if those cannot account for its size
+    (``candidates``: the keys the event names, for the maps inside its entities; ``every``:
+    compare every key of those maps too)."""
+    touched = []
+    added = removed = 0
+    for key in keys:
+        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        if a is b:
+            continue
+        touched.append((key, a, b))
+        added += a is _ABSENT
+        removed += b is _ABSENT
+    if len(old) + added - removed != len(new):
+        return None
+    changes: list[Change] = []
+    for key, a, b in sorted(touched, key=lambda item: item[0]):
+        if a is _ABSENT:
+            changes.append(Change(pointer(name, key), "added", new=_entity(name, key, b)))
+        elif b is _ABSENT:
+            changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
+        else:
+            written_a, written_b = _written_entity(name, key, a), _written_entity(name, key, b)
+            changes.extend(_parts(written_a, written_b, (name, key), candidates, every))
+    return changes
+
+
+def _every_key(name: str, old: Any, new: Any, candidates: set[str], every: bool) -> list[Change]:
+    """The changes of one slice, every entity compared (by identity first)."""
+    keys = list(old)
+    keys.extend(key for key in new if key not in old)
+    found = _guided(name, old, new, keys, candidates, every)
+    assert found is not None  # every key accounts for the size
+    return found
+
+
+def _entity(name: str, key: str, entity: Any) -> Any:
+    return _json(_written_entity(name, key, entity))
+
+
+def _json(part: Any) -> Any:
+    return _DECODE(part) if isinstance(part, msgspec.Raw) else _DECODE(ENCODER.encode(part))
+
+
+def _parts(
+    a: Any, b: Any, keys: tuple[str, ...], candidates: set[str], every: bool = False
+) -> Iterator[Change]:
+    """The changes between two parts of an entity as written, skipping what they share: a
+    map inside an entity (a volume's files, a conference's members) is compared key by key
+    (a large one among the candidate keys, when they account for its size), and only the
+    entries that are not the same object are encoded."""
+    if a is b:
+        return
+    if not (isinstance(a, _MAPS) and isinstance(b, _MAPS)):
+        yield from _walk(_json(a), _json(b), keys)
+        return
+    found: list[Change] = []
+    added = removed = 0
+    large = not every and len(a) > _SMALL_SLICE and len(b) > _SMALL_SLICE
+    for key in sorted(candidates if large else set(a) | set(b), key=str):
+        old, new = a.get(key, _ABSENT), b.get(key, _ABSENT)
+        if old is new:
+            continue
+        if old is _ABSENT:
+            added += 1
+            found.append(Change(pointer(*keys, str(key)), "added", new=_json(new)))
+        elif new is _ABSENT:
+            removed += 1
+            found.append(Change(pointer(*keys, str(key)), "removed", old=_json(old)))
+        else:
+            found.extend(_parts(old, new, (*keys, str(key)), candidates, every))
+    if large and len(a) + added - removed != len(b):  # not accounted for: every key
+        found = list(_parts(a, b, keys, candidates, every=True))
+    yield from found
