@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve.main import add_command as add_serve  # serve
 
     add_serve(commands)
+    from .inspect.main import add_command as add_inspect  # inspect
+
+    add_inspect(commands)
     return parser
 
 
