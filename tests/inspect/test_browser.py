@@ -33,7 +33,9 @@ def url(recording: Path) -> Iterator[str]:
         assert server.stdout is not None
         banner = server.stdout.readline()
         found = re.fullmatch(r"eventmirror inspect: (http://127\.0\.0\.1:\d+/)\n", banner)
-        assert found, (banner, server.stderr.read() if server.poll() is not None else "")
+        if not found:
+            server.kill()
+            pytest.fail(f"no address from eventmirror inspect: {banner!r} {server.communicate()}")
         yield found.group(1)
     finally:
         server.terminate()
