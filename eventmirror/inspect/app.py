@@ -102,7 +102,7 @@ async def _summary(request: web.Request) -> web.StreamResponse:
 
 async def _timeline(request: web.Request) -> web.StreamResponse:
     timeline = request.app[_TIMELINE]
-    query = queries.parse_page(request.query, len(timeline.entries))
+    query = queries.parse_page(request.query, len(timeline))
     return _json(queries.page(timeline, query))
 
 

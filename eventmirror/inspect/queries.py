@@ -13,24 +13,29 @@ request stays short on any recording; the page keeps asking while it has room.
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 import msgspec
 
 import reducers
 
-from .source import MARKS, Entry, Timeline
+from .source import Timeline
+
+#: Every mark, in the order the page's legend shows them.
+MARKS: Final = (
+    "gap", "reset", "duplicate", "rejected", "unknown type", "unknown field", "anomaly",
+    "time backwards",
+)  # fmt: skip
 
 #: Entries one page holds at most, and by default.
 MAX_LIMIT: Final = 1000
 DEFAULT_LIMIT: Final = 200
 #: Entries one scan looks at, at most: with a type or entity filter (or none) ...
 SCAN_BUDGET: Final = 200_000
-#: ... and with a path filter, where each candidate's changes are computed.
-PATH_SCAN_BUDGET: Final = 2_000
+#: ... and with a path filter, which replays the checkpoint blocks where the path changed.
+PATH_SCAN_BUDGET: Final = 100_000
 
 
 class BadQuery(ValueError):
@@ -46,29 +51,14 @@ class PageQuery(msgspec.Struct, frozen=True):
     path: str | None = None
 
 
-def entry_json(entry: Entry) -> dict[str, Any]:
-    """An entry as the page reads it; marks in :data:`~.source.MARKS` order."""
-    return {
-        "index": entry.index,
-        "line": entry.line,
-        "id": entry.id,
-        "type": entry.type,
-        "time": entry.time,
-        "marks": [mark for mark in MARKS if mark in entry.marks],
-        "entities": sorted(entry.entities),
-    }
-
-
 def summary(timeline: Timeline, name: str) -> dict[str, Any]:
-    """What the page's header shows: the recording, its size, its marks and event types."""
+    """What the page's header shows: the recording, its size, how many entries carry each
+    mark (every mark named, in the library's order), and its event types."""
     marks = dict.fromkeys(MARKS, 0)
-    types: set[str] = set()
-    for entry in timeline.entries:
-        for mark in entry.marks:
+    for index in timeline.select(marked=True):
+        for mark in timeline.entry(index).to_json()["marks"]:
             marks[mark] = marks.get(mark, 0) + 1
-        if entry.type is not None:
-            types.add(entry.type)
-    return {"name": name, "total": len(timeline.entries), "marks": marks, "types": sorted(types)}
+    return {"name": name, "total": len(timeline), "marks": marks, "types": timeline.types()}
 
 
 def parse_page(query: Mapping[str, str], total: int) -> PageQuery:
@@ -98,36 +88,36 @@ def parse_page(query: Mapping[str, str], total: int) -> PageQuery:
 def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
     """The entries matching the query from its position on (or before it, backwards), in
     timeline order, with where to continue each way (``null``: nothing more that way)."""
-    entries = timeline.entries
-    matches = _matcher(timeline, query)
-    budget = PATH_SCAN_BUDGET if query.path else SCAN_BUDGET
-    found: list[Entry] = []
+    total = len(timeline)
+    filters = {"type": query.type, "entity": query.entity, "pointer": query.path}
+    window = query.limit
+    if query.type or query.entity or query.path:
+        window = PATH_SCAN_BUDGET if query.path else SCAN_BUDGET
     if query.before is None:
-        stop = min(len(entries), query.offset + budget)
-        position = query.offset
-        while position < stop and len(found) < query.limit:
-            if matches(entries[position]):
-                found.append(entries[position])
-            position += 1
-        return {
-            "total": len(entries),
-            "entries": [entry_json(entry) for entry in found],
-            "next": position if position < len(entries) else None,
-            "previous": query.offset if query.offset > 0 else None,
-        }
-    stop = max(0, query.before - budget)
-    position = query.before
-    while position > stop and len(found) < query.limit:
-        position -= 1
-        if matches(entries[position]):
-            found.append(entries[position])
-    found.reverse()
+        stop = min(total, query.offset + window)
+        found = _select(timeline, filters, query.offset, stop)
+        if len(found) > query.limit:
+            found, stop = found[: query.limit], found[query.limit]
+        following, preceding = stop, query.offset
+    else:
+        start = max(0, query.before - window)
+        found = _select(timeline, filters, start, query.before)
+        if len(found) > query.limit:
+            found, start = found[-query.limit :], found[-query.limit - 1] + 1
+        following, preceding = query.before, start
     return {
-        "total": len(entries),
-        "entries": [entry_json(entry) for entry in found],
-        "next": query.before if query.before < len(entries) else None,
-        "previous": position if position > 0 else None,
+        "total": total,
+        "entries": [timeline.entry(index).to_json() for index in found],
+        "next": following if following < total else None,
+        "previous": preceding if preceding > 0 else None,
     }
+
+
+def _select(timeline: Timeline, filters: dict[str, Any], start: int, stop: int) -> list[int]:
+    try:
+        return timeline.select(**filters, start=start, stop=stop)
+    except ValueError:  # the path (well formed: parse_page checked it) names nothing yet
+        return []
 
 
 def index_of(text: str, timeline: Timeline) -> int:
@@ -136,7 +126,7 @@ def index_of(text: str, timeline: Timeline) -> int:
         index = int(text)
     except ValueError:
         raise BadQuery(f"index: expected a whole number, got {text!r}") from None
-    total = len(timeline.entries)
+    total = len(timeline)
     if not 0 <= index < total:
         raise BadQuery(f"index: expected 0..{total - 1}, got {index}")
     return index
@@ -145,8 +135,8 @@ def index_of(text: str, timeline: Timeline) -> int:
 def step(timeline: Timeline, index: int) -> dict[str, Any]:
     """The mirror's JSON form after entry ``index`` and what that entry changed."""
     return {
-        "entry": entry_json(timeline.entries[index]),
-        "mirror": reducers.to_json(timeline.mirror_at(index)),
+        "entry": timeline.entry(index).to_json(),
+        "mirror": reducers.to_json(timeline.mirror_after(index)),
         "changes": [msgspec.to_builtins(change) for change in timeline.changes_at(index)],
     }
 
@@ -161,8 +151,16 @@ def blame(timeline: Timeline, query: Mapping[str, str]) -> dict[str, Any]:
         raise BadQuery("pointer: missing")
     pointer = query["pointer"]
     check_pointer(pointer)
-    found = timeline.blame(pointer, index)
-    return {"index": index, "pointer": pointer, "entry": entry_json(found) if found else None}
+    try:
+        found = timeline.blame(pointer, upto=index).last
+    except ValueError as bad:  # the pointer names nothing, up to here
+        raise BadQuery(f"pointer: {bad}") from None
+    return {
+        "index": index,
+        "pointer": pointer,
+        "entry": None if found is None else timeline.entry(found.index).to_json(),
+        "change": None if found is None else found.to_json(),
+    }
 
 
 _POINTER: Final = re.compile(r"(/([^~/]|~[01])*)*")
@@ -175,33 +173,6 @@ def check_pointer(text: str) -> None:
             f"pointer: expected a JSON Pointer such as /objects/<uuid>/description "
             f"(starting with /, ~ only as ~0 or ~1), got {text!r}"
         )
-
-
-def touches(change: str, pointer: str) -> bool:
-    """Whether a change at path ``change`` changed the value at ``pointer``: the same path,
-    one inside it, or one around it (an object added whole sets its description)."""
-    return (
-        change == pointer
-        or change.startswith(pointer + "/")
-        or pointer.startswith(change + "/")
-        or pointer == ""
-    )
-
-
-def _matcher(timeline: Timeline, query: PageQuery) -> Callable[[Entry], bool]:
-    tests: list[Callable[[Entry], bool]] = []
-    if query.type is not None:
-        pattern = re.compile(fnmatch.translate(query.type))
-        tests.append(lambda entry: entry.type is not None and bool(pattern.match(entry.type)))
-    if query.entity is not None:
-        entity = query.entity
-        tests.append(lambda entry: entity in entry.entities)
-    if query.path is not None:
-        path = query.path
-        tests.append(
-            lambda entry: any(touches(c.path, path) for c in timeline.changes_at(entry.index))
-        )
-    return lambda entry: all(test(entry) for test in tests)
 
 
 def _whole(query: Mapping[str, str], name: str, default: Any) -> Any:

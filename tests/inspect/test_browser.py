@@ -77,14 +77,14 @@ def indexes(page: Page) -> list[int]:
 
 def test_the_timeline_marks_gaps_resets_rejected_lines_and_unknown_events(page: Page) -> None:
     assert indexes(page) == list(range(10))
-    expected = {4: "rejected", 5: "gap", 6: "unknown", 7: "duplicate", 8: "reset"}
+    expected = {4: "rejected", 5: "gap", 6: "unknown-type", 7: "duplicate", 8: "reset"}
     for index, mark in expected.items():
         item = page.locator(entry(page, index))
         expect(item).to_have_class(re.compile(rf"\bmark-{mark}\b"))
-        expect(item.locator(f".badge.mark-{mark}")).to_have_text(mark)
+        expect(item.locator(f".badge.mark-{mark}")).to_have_text(mark.replace("-", " "))
     expect(page.locator(f"{entry(page, 3)} .badge")).to_have_count(0)
     legend = page.get_by_test_id("legend")
-    for mark in ("gap", "reset", "duplicate", "rejected", "unknown", "anomaly"):
+    for mark in ("gap", "reset", "duplicate", "rejected", "unknown-type", "anomaly"):
         expect(legend.locator(f".badge.mark-{mark}")).to_be_visible()
     expect(page.get_by_test_id("counts")).to_contain_text("1 gap · 1 reset")
 

@@ -3,7 +3,18 @@
 // never as HTML. The endpoints are described in docs/inspect.md.
 "use strict";
 
-const MARKS = ["gap", "reset", "duplicate", "rejected", "unknown", "anomaly"];
+// What each mark means, for the legend; the marks themselves (and their order) come from
+// the server's summary.
+const MEANING = {
+  gap: "ids missing before this event",
+  reset: "a new server session (id 0 again)",
+  duplicate: "an id seen before, skipped",
+  rejected: "a line that is not a usable event",
+  "unknown type": "an event type the reference does not define",
+  "unknown field": "applied without fields the reference does not define",
+  anomaly: "applied, but inconsistent with the mirror",
+  "time backwards": "stamped earlier than the event before",
+};
 const PAGE = 200;
 // A scan with a path filter looks at a bounded number of events per request; the page keeps
 // asking, up to this many times, before it waits for "more events".
@@ -61,6 +72,15 @@ function formatTime(seconds) {
   return new Date(seconds * 1000).toISOString().replace("T", " ").replace(".000Z", " UTC");
 }
 
+function markClass(mark) {
+  return `mark-${mark.replace(/ /g, "-")}`;
+}
+
+// The server leaves out what a record does not say; the page reads it as null.
+function normalized(entry) {
+  return { id: null, type: null, time: null, ...entry };
+}
+
 function compact(value) {
   const text = JSON.stringify(value);
   return text.length > 160 ? text.slice(0, 157) + "…" : text;
@@ -74,9 +94,17 @@ async function loadSummary() {
   document.title = `${summary.name} - eventmirror inspect`;
   $("name").textContent = summary.name;
   const parts = [`${summary.total.toLocaleString("en")} entries`];
-  for (const mark of MARKS) {
-    const count = summary.marks[mark] || 0;
+  const legend = $("legend");
+  for (const [mark, count] of Object.entries(summary.marks)) {
     if (count) parts.push(`${count.toLocaleString("en")} ${mark}`);
+    legend.append(
+      el(
+        "li",
+        { "data-mark": mark, "data-count": count },
+        el("span", { class: `badge ${markClass(mark)}`, text: mark }),
+        ` ${MEANING[mark] || ""} (${count.toLocaleString("en")})`,
+      ),
+    );
   }
   $("counts").textContent = parts.join(" · ");
   const types = $("types");
@@ -87,14 +115,14 @@ async function loadSummary() {
 
 function entryItem(entry) {
   const marks = el("span", { class: "marks" });
-  for (const mark of entry.marks) marks.append(el("span", { class: `badge mark-${mark}`, text: mark }));
+  for (const mark of entry.marks) marks.append(el("span", { class: `badge ${markClass(mark)}`, text: mark }));
   const item = el(
     "li",
     {
       "data-testid": "timeline-entry",
       "data-index": entry.index,
       "data-marks": entry.marks.join(" "),
-      class: entry.marks.map((mark) => `mark-${mark}`).join(" "),
+      class: entry.marks.map(markClass).join(" "),
       title: `line ${entry.line}${entry.time !== null ? ", " + formatTime(entry.time) : ""}`,
       onclick: () => select(entry.index),
     },
@@ -124,6 +152,7 @@ async function scan(params) {
   let answer = null;
   for (let round = 0; round < SCANS_PER_LOAD; round++) {
     answer = await api("/api/timeline", { ...state.filters, limit: PAGE, ...params });
+    answer.entries = answer.entries.map(normalized);
     if (answer.entries.length) return answer;
     if ("before" in params ? answer.previous === null : answer.next === null) return answer;
     params = "before" in params ? { before: answer.previous } : { offset: answer.next };
@@ -212,6 +241,7 @@ async function select(index) {
   }
   if (state.selected !== index) return; // a later selection won
   showError(null);
+  step.entry = normalized(step.entry);
   state.step = step;
   renderStep(step);
 }
@@ -342,9 +372,11 @@ async function blame(pointer) {
   if (answer.entry === null) {
     box.append(el("span", { text: "was not set by any event up to here (the mirror started with it)." }));
   } else {
-    const entry = answer.entry;
+    const entry = normalized(answer.entry);
+    const change = answer.change;
+    const how = change.kind === "removed" ? "last removed by" : change.kind === "added" ? "added by" : "last changed by";
     box.append(
-      el("span", { text: "last set by" }),
+      el("span", { text: how }),
       el("button", {
         type: "button",
         "data-testid": "blame-event",
@@ -354,6 +386,13 @@ async function blame(pointer) {
       }),
       el("span", { class: "facts", text: ` line ${entry.line}, ${formatTime(entry.time)}` }),
     );
+    if ("old" in change || "new" in change) {
+      const values = el("div", { "data-testid": "blame-change" });
+      if ("old" in change) values.append(el("span", { class: "old", text: compact(change.old) }));
+      if ("old" in change && "new" in change) values.append(" → ");
+      if ("new" in change) values.append(el("span", { class: "new", text: compact(change.new) }));
+      box.append(values);
+    }
   }
   box.hidden = false;
 }
