@@ -71,7 +71,7 @@ def _read(args: argparse.Namespace) -> Timeline:
     started = time.monotonic()
     timeline = open_timeline(args.recording, every=args.every, me=args.me, progress=sys.stderr)
     print(
-        f"eventmirror inspect: {len(timeline.entries):,} entries read in "
+        f"eventmirror inspect: {len(timeline):,} entries read in "
         f"{time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )

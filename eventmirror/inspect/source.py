@@ -43,7 +43,7 @@ class Timeline(Protocol):
     def select(
         self,
         *,
-        type: str | None = None,  # noqa: A002 - the event's field
+        type: str | None = None,
         entity: str | None = None,
         pointer: str | None = None,
         start: int = 0,

@@ -91,7 +91,7 @@ class FakeTimeline:
     def select(
         self,
         *,
-        type: str | None = None,  # noqa: A002
+        type: str | None = None,
         entity: str | None = None,
         pointer: str | None = None,
         start: int = 0,
