@@ -2,7 +2,8 @@
 
 ``GET /`` is the page; ``GET /static/<file>`` its script and style sheet. The endpoints
 (docs/inspect.md) answer JSON: ``GET /api/summary``, ``GET /api/timeline``,
-``GET /api/step/{index}`` and ``GET /api/blame``; a bad parameter is a 400 with
+``GET /api/step/{index}``, ``GET /api/node``, ``GET /api/blame`` and
+``GET /api/mirror/{index}`` (the whole JSON form); a bad parameter is a 400 with
 ``{"error": reason}``, an unknown address a 404 the same way.
 
 Only requests naming this machine in their ``Host`` are answered (127.0.0.1, localhost,
@@ -51,6 +52,8 @@ def make_app(timeline: Timeline, name: str, host: str = "127.0.0.1") -> web.Appl
     app.router.add_get("/api/summary", _summary)
     app.router.add_get("/api/timeline", _timeline)
     app.router.add_get("/api/step/{index}", _step)
+    app.router.add_get("/api/node", _node)
+    app.router.add_get("/api/mirror/{index}", _mirror)
     app.router.add_get("/api/blame", _blame)
     return app
 
@@ -114,3 +117,13 @@ async def _step(request: web.Request) -> web.StreamResponse:
 
 async def _blame(request: web.Request) -> web.StreamResponse:
     return _json(queries.blame(request.app[_TIMELINE], request.query))
+
+
+async def _node(request: web.Request) -> web.StreamResponse:
+    return _json(queries.node(request.app[_TIMELINE], request.query))
+
+
+async def _mirror(request: web.Request) -> web.StreamResponse:
+    timeline = request.app[_TIMELINE]
+    index = queries.index_of(request.match_info["index"], timeline)
+    return web.Response(body=queries.mirror(timeline, index), content_type="application/json")

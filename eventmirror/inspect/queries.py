@@ -13,14 +13,15 @@ request stays short on any recording; the page keeps asking while it has room.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 import msgspec
 
 import reducers
+from reducers.pointer import PointerError, parse_pointer
 
+from . import tree
 from .source import Timeline
 
 #: Every mark, in the order the page's legend shows them.
@@ -116,7 +117,7 @@ def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
 def _select(timeline: Timeline, filters: dict[str, Any], start: int, stop: int) -> list[int]:
     try:
         return timeline.select(**filters, start=start, stop=stop)
-    except ValueError:  # the path (well formed: parse_page checked it) names nothing yet
+    except PointerError:  # the path (well formed: parse_page checked it) names nothing yet
         return []
 
 
@@ -133,46 +134,73 @@ def index_of(text: str, timeline: Timeline) -> int:
 
 
 def step(timeline: Timeline, index: int) -> dict[str, Any]:
-    """The mirror's JSON form after entry ``index`` and what that entry changed."""
+    """Entry ``index``, what it changed, and the mirror after it as the page's tree: the top
+    level and the way down to each changed path (:func:`.tree.spine`)."""
+    changes = timeline.changes_at(index)
     return {
         "entry": timeline.entry(index).to_json(),
-        "mirror": reducers.to_json(timeline.mirror_after(index)),
-        "changes": [msgspec.to_builtins(change) for change in timeline.changes_at(index)],
+        "changes": [msgspec.to_builtins(change) for change in changes],
+        "tree": tree.spine(timeline.mirror_after(index), [change.path for change in changes]),
     }
 
 
+def node(timeline: Timeline, query: Mapping[str, str]) -> dict[str, Any]:
+    """The children of the node at ``pointer`` in the mirror after entry ``index``, a page
+    of keys at a time (``offset``, ``limit``)."""
+    index = _index_parameter(timeline, query)
+    keys = _pointer_parameter(query)
+    offset = _whole(query, "offset", 0)
+    limit = _whole(query, "limit", tree.PAGE)
+    if not 1 <= limit <= tree.PAGE:
+        raise BadQuery(f"limit: expected 1..{tree.PAGE}, got {limit}")
+    listed = tree.children(timeline.mirror_after(index), keys, offset, limit)
+    if listed["size"] is None:
+        raise BadQuery(
+            f"pointer: {query['pointer']!r} is not an object in the mirror after {index}"
+        )
+    return {"index": index, "pointer": query["pointer"], **listed}
+
+
+def mirror(timeline: Timeline, index: int) -> bytes:
+    """The whole mirror after entry ``index``, as its JSON form's bytes."""
+    return reducers.dumps(timeline.mirror_after(index))
+
+
 def blame(timeline: Timeline, query: Mapping[str, str]) -> dict[str, Any]:
-    """The entry that last set the value at ``pointer``, up to entry ``index`` included
-    (``null``: nothing in the recording set it)."""
-    if "index" not in query:
-        raise BadQuery("index: missing")
-    index = index_of(query["index"], timeline)
-    if "pointer" not in query:
-        raise BadQuery("pointer: missing")
-    pointer = query["pointer"]
-    check_pointer(pointer)
+    """The entry that last changed the value at ``pointer``, up to entry ``index`` included
+    (``null``: no event did, the mirror started with it), and that change."""
+    index = _index_parameter(timeline, query)
+    _pointer_parameter(query)
     try:
-        found = timeline.blame(pointer, upto=index).last
-    except ValueError as bad:  # the pointer names nothing, up to here
+        found = timeline.blame(query["pointer"], upto=index).last
+    except PointerError as bad:  # it names nothing, up to here
         raise BadQuery(f"pointer: {bad}") from None
     return {
         "index": index,
-        "pointer": pointer,
+        "pointer": query["pointer"],
         "entry": None if found is None else timeline.entry(found.index).to_json(),
         "change": None if found is None else found.to_json(),
     }
 
 
-_POINTER: Final = re.compile(r"(/([^~/]|~[01])*)*")
+def _index_parameter(timeline: Timeline, query: Mapping[str, str]) -> int:
+    if "index" not in query:
+        raise BadQuery("index: missing")
+    return index_of(query["index"], timeline)
 
 
-def check_pointer(text: str) -> None:
-    """Raise :class:`BadQuery` unless ``text`` is a JSON Pointer (RFC 6901)."""
-    if not _POINTER.fullmatch(text):
-        raise BadQuery(
-            f"pointer: expected a JSON Pointer such as /objects/<uuid>/description "
-            f"(starting with /, ~ only as ~0 or ~1), got {text!r}"
-        )
+def _pointer_parameter(query: Mapping[str, str]) -> tuple[str, ...]:
+    if "pointer" not in query:
+        raise BadQuery("pointer: missing")
+    return check_pointer(query["pointer"])
+
+
+def check_pointer(text: str) -> tuple[str, ...]:
+    """The keys of the JSON Pointer ``text`` (RFC 6901); :class:`BadQuery` if it is not one."""
+    try:
+        return parse_pointer(text)
+    except PointerError as bad:
+        raise BadQuery(f"pointer: {bad}") from None
 
 
 def _whole(query: Mapping[str, str], name: str, default: Any) -> Any:

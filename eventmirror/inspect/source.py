@@ -59,6 +59,21 @@ def open_timeline(
     path: str, *, every: int | None = None, me: str | None = None, progress: TextIO | None = None
 ) -> Timeline:
     """The recording at ``path`` read once into a timeline with a checkpoint every ``every``
-    records (the library's default when None); a progress bar on ``progress`` if it is a
-    terminal."""
-    raise NotImplementedError("bound to the time-travel library once it is merged")
+    records (the library's default when None), for user ``me``; a progress line on
+    ``progress`` while it reads, if that is a terminal."""
+    from reducers.timeline import DEFAULT_EVERY
+    from reducers.timeline import Timeline as Library
+
+    from ..progress import Progress
+
+    shown = Progress(progress, unit="records") if progress is not None else None
+    try:
+        return Library.open(
+            path,
+            every=every or DEFAULT_EVERY,
+            me=me,
+            progress=None if shown is None else shown.update,
+        )
+    finally:
+        if shown is not None:
+            shown.close()

@@ -11,17 +11,16 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from eventmirror.inspect.app import make_app
-from eventmirror.inspect.source import Timeline
+from eventmirror.inspect.source import Timeline, open_timeline
 
-from .conftest import CONTACT, DESCRIPTION, ME
-from .fake import FakeTimeline
+from .conftest import CONTACT, DESCRIPTION, FAX, ME
 
 Call = Callable[[str], Awaitable[tuple[int, Any]]]
 
 
 @pytest.fixture(scope="module")
 def timeline(recording: Path) -> Timeline:
-    return FakeTimeline(recording, me=ME)
+    return open_timeline(str(recording), every=4, me=ME)
 
 
 def ask(
@@ -68,6 +67,27 @@ def test_timeline_pages_forward_and_backward_without_overlap(timeline: Timeline)
     assert back["previous"] == 5 and back["next"] == 8
 
 
+def test_filtered_pages_continue_where_the_last_one_stopped(timeline: Timeline) -> None:
+    answers = ask(
+        timeline,
+        "/api/timeline?type=object_*&limit=2",
+        "/api/timeline?type=object_*&limit=2&offset=3",
+        "/api/timeline?type=object_*&limit=2&before=9",
+        "/api/timeline?type=object_*&limit=2&before=4",
+        "/api/timeline?type=object_*&limit=2&before=2",
+    )
+    pages = [(
+        [e["index"] for e in page["entries"]], page["previous"], page["next"]
+    ) for _, page in answers]  # fmt: skip
+    assert pages == [
+        ([1, 2], None, 3),
+        ([3, 5], 3, 7),
+        ([5, 7], 4, 9),
+        ([2, 3], 2, 4),
+        ([1], None, 2),
+    ]
+
+
 def test_timeline_entries_carry_their_marks(timeline: Timeline) -> None:
     [(_, page)] = ask(timeline, "/api/timeline")
     marks = {e["index"]: e["marks"] for e in page["entries"] if e["marks"]}
@@ -95,14 +115,48 @@ def test_timeline_filters(timeline: Timeline, query: str, expected: list[int]) -
     assert page["next"] is None
 
 
-def test_step_gives_the_mirror_after_the_event_and_what_it_changed(timeline: Timeline) -> None:
+def test_step_gives_what_the_event_changed_and_the_way_down_to_it(timeline: Timeline) -> None:
     [(status, step)] = ask(timeline, "/api/step/3")
     assert status == 200
     assert step["entry"]["type"] == "object_modify"
-    assert step["mirror"]["objects"][CONTACT]["description"] == "Hans Mustermann"
     assert step["changes"] == [
         {"path": DESCRIPTION, "kind": "changed", "old": "Hans", "new": "Hans Mustermann"}
     ]
+    tree = step["tree"]
+    sections = {child["key"]: child for child in tree["children"]}
+    assert sections["objects"] == {"key": "objects", "size": 2}
+    assert sections["tags"] == {"key": "tags", "size": 1}
+    # Only the way down to the change is listed; the fax is left for /api/node.
+    assert tree["open"] == {
+        "/objects": {"size": 2, "children": [{"key": CONTACT, "size": 7}]},
+        f"/objects/{CONTACT}": {
+            "size": 7, "children": [{"key": "description", "value": "Hans Mustermann"}]
+        },
+    }  # fmt: skip
+
+
+def test_node_lists_children_a_page_at_a_time(timeline: Timeline) -> None:
+    answers = ask(
+        timeline,
+        "/api/node?index=3&pointer=/objects&limit=1",
+        "/api/node?index=3&pointer=/objects&offset=1&limit=1",
+        f"/api/node?index=9&pointer=/objects/{FAX}",
+    )
+    (status, first), (_, second), (_, fax) = answers
+    assert status == 200
+    assert (first["size"], first["next"], second["next"]) == (2, 1, None)
+    keys = [child["key"] for page in (first, second) for child in page["children"]]
+    assert keys == sorted([CONTACT, FAX])
+    fields = {child["key"]: child for child in fax["children"]}
+    assert fields["description"] == {"key": "description", "value": "Offer, final"}
+    assert fields["metadata"] == {"key": "metadata", "size": 0}
+
+
+def test_mirror_gives_the_whole_json_form(timeline: Timeline) -> None:
+    [(status, form)] = ask(timeline, "/api/mirror/9")
+    assert status == 200
+    assert form["objects"][FAX]["description"] == "Offer, final"
+    assert form["stream"]["reset_count"] == 1
 
 
 def test_blame_names_the_event_that_last_set_the_value(timeline: Timeline) -> None:
@@ -114,7 +168,8 @@ def test_blame_names_the_event_that_last_set_the_value(timeline: Timeline) -> No
     (status, late), (_, early) = answers
     assert status == 200
     assert (late["entry"]["index"], late["entry"]["id"]) == (3, 3)
-    assert early["entry"]["index"] == 1
+    assert late["change"]["kind"] == "changed" and late["change"]["new"] == "Hans Mustermann"
+    assert early["entry"]["index"] == 1 and early["change"]["kind"] == "added"
 
 
 @pytest.mark.parametrize(
@@ -125,14 +180,20 @@ def test_blame_names_the_event_that_last_set_the_value(timeline: Timeline) -> No
         ("/api/step/three", 400, "index: expected a whole number, got 'three'"),
         ("/api/blame?index=3", 400, "pointer: missing"),
         ("/api/blame?pointer=/objects", 400, "index: missing"),
-        ("/api/blame?index=3&pointer=objects", 400, "pointer: expected a JSON Pointer"),
-        ("/api/blame?index=3&pointer=/a~2b", 400, "pointer: expected a JSON Pointer"),
+        ("/api/blame?index=3&pointer=objects", 400, "pointer: 'objects' is not a JSON Pointer"),
+        ("/api/blame?index=3&pointer=/objects/a~2b", 400, "pointer: '/objects/a~2b': '~'"),
+        ("/api/blame?index=3&pointer=/objects/nothing", 400, "pointer: no key 'nothing'"),
+        ("/api/node?index=3&pointer=/objects/x", 400, "pointer: '/objects/x' is not an object"),
+        (f"/api/node?index=3&pointer={DESCRIPTION}", 400, "pointer: '/objects/"),
+        ("/api/node?index=3&pointer=/objects&limit=501", 400, "limit: expected 1..500"),
+        ("/api/node?pointer=/objects", 400, "index: missing"),
+        ("/api/mirror/12", 400, "index: expected 0..9, got 12"),
         ("/api/timeline?limit=0", 400, "limit: expected 1..1000, got 0"),
         ("/api/timeline?limit=1001", 400, "limit: expected 1..1000, got 1001"),
         ("/api/timeline?offset=11", 400, "offset: past the end"),
         ("/api/timeline?offset=x", 400, "offset: expected a whole number, got 'x'"),
         ("/api/timeline?before=-2", 400, "before: expected a number >= 0, got -2"),
-        ("/api/timeline?path=description", 400, "pointer: expected a JSON Pointer"),
+        ("/api/timeline?path=description", 400, "pointer: 'description' is not a JSON Pointer"),
         ("/api/nothing", 404, "no such address: /api/nothing"),
     ],
 )

@@ -106,7 +106,9 @@ def test_filtering_by_type_entity_and_path(page: Page) -> None:
     assert indexes(page) == [1, 3]
     page.get_by_test_id("filter-path").fill("no pointer")
     page.get_by_test_id("filter-apply").click()
-    expect(page.get_by_test_id("error")).to_contain_text("pointer: expected a JSON Pointer")
+    expect(page.get_by_test_id("error")).to_contain_text(
+        "pointer: 'no pointer' is not a JSON Pointer"
+    )
 
 
 def test_clicking_an_event_shows_the_mirror_with_its_change_highlighted(page: Page) -> None:
@@ -120,6 +122,7 @@ def test_clicking_an_event_shows_the_mirror_with_its_change_highlighted(page: Pa
     # Up and down move through the timeline.
     page.keyboard.press("ArrowDown")
     expect(page.get_by_test_id("step-title")).to_have_text("#4 (not an event)")
+    expect(page.get_by_test_id("step-facts")).to_contain_text("rejected · line 5: not JSON")
     expect(page.locator(entry(page, 4))).to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
@@ -129,11 +132,17 @@ def test_clicking_an_event_shows_the_mirror_with_its_change_highlighted(page: Pa
 def test_clicking_a_value_shows_its_blame_and_the_blamed_event_opens(page: Page) -> None:
     page.locator(entry(page, 9)).click()
     expect(page.get_by_test_id("step-title")).to_have_text("#9 object_modify · id 1")
-    # The change (the fax's description) opened /objects; the contact is still closed.
-    expect(node(page, "/objects")).to_have_attribute("data-open", "true")
+    # The change (the fax's description) opened the way to it, and only that way.
+    objects = node(page, "/objects")
+    expect(objects).to_have_attribute("data-open", "true")
+    expect(node(page, f"/objects/{FAX}")).to_have_attribute("data-open", "true")
+    expect(node(page, f"/objects/{CONTACT}")).to_have_count(0)
+    more = objects.locator("> ul > li > [data-testid=tree-more]")
+    expect(more).to_have_text("all 2 keys")
+    more.click()
     contact = node(page, f"/objects/{CONTACT}")
     expect(contact).to_have_attribute("data-open", "false")
-    contact.locator("> .toggle").click()
+    contact.locator("> [data-testid=tree-toggle]").click()
     node(page, DESCRIPTION).get_by_test_id("tree-value").click()
     blamed = page.get_by_test_id("blame-event")
     expect(blamed).to_have_attribute("data-index", "3")

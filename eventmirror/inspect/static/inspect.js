@@ -123,7 +123,7 @@ function entryItem(entry) {
       "data-index": entry.index,
       "data-marks": entry.marks.join(" "),
       class: entry.marks.map(markClass).join(" "),
-      title: `line ${entry.line}${entry.time !== null ? ", " + formatTime(entry.time) : ""}`,
+      title: [`line ${entry.line}`, formatTime(entry.time), entry.reason || ""].filter(Boolean).join(", "),
       onclick: () => select(entry.index),
     },
     el("span", { class: "index", text: `#${entry.index}` }),
@@ -255,6 +255,8 @@ function renderStep(step) {
   const facts = [`line ${entry.line}`];
   if (entry.time !== null) facts.push(formatTime(entry.time));
   if (entry.marks.length) facts.push(entry.marks.join(", "));
+  if (entry.gap) facts.push(`ids ${entry.gap[0]}–${entry.gap[1]} missing before it`);
+  if (entry.reason) facts.push(entry.reason);
   $("step-facts").textContent = facts.join(" · ");
 
   const changes = $("changes");
@@ -274,70 +276,104 @@ function renderStep(step) {
     if ("new" in change) line.append(" ", el("span", { class: "new", text: compact(change.new) }));
     changes.append(line);
   }
-  renderTree(step.mirror, step.changes.map((change) => change.path));
+  renderTree(entry.index, step.tree, step.changes.map((change) => change.path));
 }
 
 // -- the mirror as a tree -----------------------------------------------------------------
+// The tree is loaded a level at a time: a step brings the top level and the way down to each
+// changed path ("open"); any other branch asks /api/node for its children when opened.
 
 function pointerOf(parent, key) {
   return `${parent}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
 }
 
-function isBranch(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+function leafClass(value) {
+  return typeof value === "string" ? "string" : typeof value === "number" ? "number" : "literal";
 }
 
-function treeNode(key, value, pointer, changed) {
+function treeNode(child, pointer, view) {
   const item = el("li", { "data-testid": "tree-node", "data-pointer": pointer });
-  const keyText = el("span", { class: "key", "data-testid": "tree-key", text: key, onclick: () => blame(pointer) });
-  if (changed.exact.has(pointer)) item.classList.add("changed");
-  if (changed.around.has(pointer)) item.classList.add("contains-change");
-  if (isBranch(value)) {
-    const keys = Object.keys(value).sort();
-    const toggle = el("span", { class: "toggle", text: "▸" });
-    item.append(toggle, keyText, el("span", { class: "size", text: `{${keys.length}}` }));
-    let children = null;
-    const open = (shown) => {
-      if (shown && !children) {
-        children = el("ul");
-        for (const child of keys) children.append(treeNode(child, value[child], pointerOf(pointer, child), changed));
-        item.append(children);
-      }
-      if (children) children.hidden = !shown;
-      toggle.textContent = shown ? "▾" : "▸";
-      item.dataset.open = shown ? "true" : "false";
-    };
-    toggle.addEventListener("click", () => open(item.dataset.open !== "true"));
-    item.open = open;
-    open(changed.around.has(pointer));
-  } else {
-    const kind = typeof value === "string" ? "string" : typeof value === "number" ? "number" : "literal";
+  const keyText = el("span", { class: "key", "data-testid": "tree-key", text: child.key, onclick: () => blame(pointer) });
+  if (view.changed.exact.has(pointer)) item.classList.add("changed");
+  if (view.changed.around.has(pointer)) item.classList.add("contains-change");
+  if (child.size === undefined) {
     item.append(
       el("span", { class: "toggle" }),
       keyText,
       ": ",
-      el("span", { class: `value ${kind}`, "data-testid": "tree-value", text: JSON.stringify(value), onclick: () => blame(pointer) }),
+      el("span", { class: `value ${leafClass(child.value)}`, "data-testid": "tree-value", text: JSON.stringify(child.value), onclick: () => blame(pointer) }),
     );
+    return item;
   }
+  const toggle = el("span", { class: "toggle", "data-testid": "tree-toggle", text: "▸" });
+  item.append(toggle, keyText, el("span", { class: "size", text: `{${child.size.toLocaleString("en")}}` }));
+  const list = el("ul");
+  list.hidden = true;
+  item.append(list);
+  let loaded = 0; // children listed from the server, in key order
+  let next = 0; // where the next page of children starts (null: all listed)
+  const more = el("button", { type: "button", class: "more-keys", "data-testid": "tree-more" });
+  const loadPage = async () => {
+    const answer = await api("/api/node", { index: view.index, pointer, offset: next });
+    if (state.selected !== view.index) return;
+    if (loaded === 0) list.replaceChildren();
+    for (const grandchild of answer.children) list.append(treeNode(grandchild, pointerOf(pointer, grandchild.key), view));
+    loaded += answer.children.length;
+    next = answer.next;
+    showMore();
+  };
+  const showMore = () => {
+    more.remove();
+    if (next === null) return;
+    const rest = child.size - loaded;
+    more.textContent = loaded ? `${rest.toLocaleString("en")} more keys` : `all ${child.size.toLocaleString("en")} keys`;
+    more.onclick = async () => {
+      if (loaded === 0) next = 0;
+      await loadPage();
+    };
+    list.append(el("li", {}, more));
+  };
+  const spine = view.open[pointer];
+  if (spine) {
+    // Only the children on the way to a change; the rest on demand.
+    for (const grandchild of spine.children) list.append(treeNode(grandchild, pointerOf(pointer, grandchild.key), view));
+    if (spine.children.length < child.size) showMore();
+    else next = null;
+  }
+  item.open = async (shown) => {
+    if (shown && !spine && loaded === 0 && next !== null) {
+      try {
+        await loadPage();
+      } catch (error) {
+        showError(error);
+        return;
+      }
+    }
+    list.hidden = !shown;
+    toggle.textContent = shown ? "▾" : "▸";
+    item.dataset.open = shown ? "true" : "false";
+  };
+  item.dataset.open = "false";
+  toggle.addEventListener("click", () => item.open(item.dataset.open !== "true"));
+  if (spine) item.open(true);
   return item;
 }
 
-function renderTree(form, paths) {
+function renderTree(index, tree, paths) {
   const changed = { exact: new Set(paths), around: new Set() };
   for (const path of paths) {
     const parts = path.split("/");
     for (let end = 2; end < parts.length; end++) changed.around.add(parts.slice(0, end).join("/"));
   }
-  const tree = $("tree");
-  tree.replaceChildren();
-  for (const section of Object.keys(form).sort()) {
-    tree.append(treeNode(section, form[section], pointerOf("", section), changed));
-  }
-  const first = tree.querySelector("li.changed");
+  const view = { index, open: tree.open, changed };
+  const root = $("tree");
+  root.replaceChildren();
+  for (const child of tree.children) root.append(treeNode(child, pointerOf("", child.key), view));
+  const first = root.querySelector("li.changed");
   if (first) first.scrollIntoView({ block: "nearest" });
 }
 
-function reveal(pointer) {
+async function reveal(pointer) {
   // Opens the tree down to pointer (as far as it exists) and shows that node.
   const parts = pointer.split("/");
   let node = null;
@@ -345,7 +381,7 @@ function reveal(pointer) {
     const found = $("tree").querySelector(`li[data-pointer="${CSS.escape(parts.slice(0, end).join("/"))}"]`);
     if (!found) break;
     node = found;
-    if (end < parts.length && node.open) node.open(true);
+    if (end < parts.length && node.open && node.dataset.open !== "true") await node.open(true);
   }
   if (node) node.scrollIntoView({ block: "center" });
   return node;
@@ -357,7 +393,7 @@ async function blame(pointer) {
   if (state.selected === null) return;
   const index = state.selected;
   for (const node of $("tree").querySelectorAll("li.blamed")) node.classList.remove("blamed");
-  const node = reveal(pointer);
+  const node = await reveal(pointer);
   if (node) node.classList.add("blamed");
   const box = $("blame");
   let answer;
