@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from typing import TYPE_CHECKING, Final
@@ -70,6 +71,10 @@ def _read(args: argparse.Namespace) -> Timeline:
 
     started = time.monotonic()
     timeline = open_timeline(args.recording, every=args.every, me=args.me, progress=sys.stderr)
+    # The timeline's millions of objects live as long as the server and form no cycles; left
+    # to the cyclic collector, its next full pass walks them all (12 s on a 1,000,000-event
+    # recording, in the middle of a request). Frozen, the collector never looks at them.
+    gc.freeze()
     print(
         f"eventmirror inspect: {len(timeline):,} entries read in "
         f"{time.monotonic() - started:.1f} s",
