@@ -232,12 +232,15 @@ async function select(index) {
     item.scrollIntoView({ block: "nearest" });
   }
   history.replaceState(null, "", `#${index}`);
+  $("detail").classList.add("loading");
   let step;
   try {
     step = await api(`/api/step/${index}`);
   } catch (error) {
     showError(error);
     return;
+  } finally {
+    if (state.selected === index) $("detail").classList.remove("loading");
   }
   if (state.selected !== index) return; // a later selection won
   showError(null);
