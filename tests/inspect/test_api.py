@@ -224,3 +224,16 @@ def test_the_page_and_its_files_are_served(timeline: Timeline) -> None:
     assert page[:2] == (200, "text/html") and 'data-testid="timeline"' in page[2]
     assert script[:2] == (200, "text/javascript") and "/api/step/" in script[2]
     assert style[:2] == (200, "text/css")
+
+
+def test_docs_inspect_md_describes_every_endpoint(timeline: Timeline) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "inspect.md").read_text("utf-8")
+    app = make_app(timeline, "marks.jsonl")
+    routes = {
+        route.resource.canonical
+        for route in app.router.routes()
+        if route.resource is not None and route.resource.canonical.startswith("/api/")
+    }
+    assert len(routes) == 6
+    missing = sorted(route for route in routes if f"`GET {route}" not in text)
+    assert not missing, f"docs/inspect.md does not describe {missing}"
