@@ -36,7 +36,7 @@ DEFAULT_LIMIT: Final = 200
 #: Entries one scan looks at, at most: with a type or entity filter (or none) ...
 SCAN_BUDGET: Final = 200_000
 #: ... and with a path filter, which replays the checkpoint blocks where the path changed.
-PATH_SCAN_BUDGET: Final = 100_000
+PATH_SCAN_BUDGET: Final = 20_000
 
 
 class BadQuery(ValueError):
