@@ -180,6 +180,7 @@ def snapshots(spec: Spec) -> Result:
 
 
 from ._simulator import simulator_scale  # noqa: E402 - grouped with the tasks it joins
+from ._travel import TRAVEL_TASKS  # noqa: E402 - grouped with the tasks it joins
 
 TASKS: dict[str, Callable[[Spec], Result]] = {
     "baseline": baseline,
@@ -190,6 +191,7 @@ TASKS: dict[str, Callable[[Spec], Result]] = {
     "flat": flat,
     "simulator": simulator_scale,
     "snapshots": snapshots,
+    **TRAVEL_TASKS,
 }
 
 

@@ -59,7 +59,9 @@ from . import generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator")
+SECTIONS = ("replay", "flat", "snapshots", "constant", "simulator", "travel")
+#: Checkpoint intervals the travel section measures (the first is the default).
+TRAVEL_EVERY = (1_000, 100, 10_000)
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -244,6 +246,75 @@ def simulator(config: Config) -> dict[str, Any]:
             "ratio": rates[0] / rates[1]}  # fmt: skip
 
 
+def travel(config: Config, path: Path) -> dict[str, Any]:
+    """The time-travel tools against a plain replay of the same recording, in the same run,
+    alternating; then the timeline's checkpoints at a few intervals."""
+    from ._travel import blamed_pointer
+
+    pointer = blamed_pointer(str(path))
+    base = {"path": str(path)}
+    specs = {
+        "replay (fold)": {**base, "task": "travel_fold"},
+        "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
+        "log --changes": {**base, "task": "travel_log"},
+        **{f"timeline every {k:,}": {**base, "task": "travel_open", "every": k, "jumps": 50,
+                                     "seed": config.seed} for k in TRAVEL_EVERY},
+    }  # fmt: skip
+    results = interleaved(config, specs)
+    fold = median(r["seconds"] for r in results["replay (fold)"])
+    mirror = median(r["mirror_bytes"] for r in results["replay (fold)"])
+    figures: dict[str, Any] = {
+        "events": config.events, "pointer": pointer, "fold_s": fold,
+        "blame_s": median(r["seconds"] for r in results["blame --history"]),
+        "blame_changes": results["blame --history"][0]["changes"],
+        "log_s": median(r["seconds"] for r in results["log --changes"]),
+        "mirror_mb": mirror / MB, "timelines": [],
+    }  # fmt: skip
+    figures["blame_ratio"] = figures["blame_s"] / fold
+    figures["log_ratio"] = figures["log_s"] / fold
+    for every in TRAVEL_EVERY:
+        runs = results[f"timeline every {every:,}"]
+        grown = median(r["grown"] for r in runs)
+        first = runs[0]
+        per_checkpoint = (grown - mirror - first["kept_bytes"]) / max(1, first["checkpoints"])
+        figures["timelines"].append({
+            "every": every, "open_s": median(r["seconds"] for r in runs),
+            "checkpoints": first["checkpoints"], "grown_mb": grown / MB,
+            "kept_mb": first["kept_bytes"] / MB, "per_checkpoint_bytes": per_checkpoint,
+            "estimate_bytes": first["estimate"],
+            "jump_worst_s": max(r["jump_worst"] for r in runs),
+            "jump_median_s": median(r["jump_median"] for r in runs),
+        })  # fmt: skip
+    return figures
+
+
+def travel_report(t: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Time travel over {t['events']:,} events (each tool and a plain replay in the same run,"
+        " alternating)",
+        f"  plain replay (reducers.fold)       {t['fold_s']:8.2f} s"
+        f"   (mirror {t['mirror_mb']:.1f} MB)",
+        f"  blame --history                    {t['blame_s']:8.2f} s   {t['blame_changes']:,}"
+        f" changes of {t['pointer'][:40]}…",
+        f"    vs plain replay: {verdict(t['blame_ratio'], '<= 2.0')}",
+        f"  log --changes (text, discarded)    {t['log_s']:8.2f} s",
+        f"    vs plain replay: {verdict(t['log_ratio'], '<= 2.0')}",
+        "  timeline: every K   open s  checkpoints  records+entries MB  per checkpoint"
+        " (estimate)   jump worst / median",
+    ]
+    for row in t["timelines"]:
+        lines.append(
+            f"  {row['every']:>16,} {row['open_s']:8.2f} {row['checkpoints']:12,}"
+            f" {row['kept_mb']:19.1f} {row['per_checkpoint_bytes'] / 1e3:11,.0f} kB"
+            f" ({row['estimate_bytes'] / 1e3:,.0f} kB)"
+            f"   {row['jump_worst_s']:.3f} / {row['jump_median_s']:.3f} s"
+        )
+    worst = max(row["jump_worst_s"] for row in t["timelines"] if row["every"] == TRAVEL_EVERY[0])
+    lines.append(f"  jump to any event, K={TRAVEL_EVERY[0]:,}: worst {worst:.3f} s"
+                 f" ({'met' if worst <= 0.5 else 'MISSED'}: target <= 0.5 s)")  # fmt: skip
+    return lines
+
+
 def simulator_report(s: dict[str, Any]) -> list[str]:
     small, large = s["users"]
     a, b = s["commands_per_s"]
@@ -347,6 +418,7 @@ SECTION_REPORTS = {
     "snapshots": snapshots_report,
     "constant": constant_report,
     "simulator": simulator_report,
+    "travel": travel_report,
 }
 
 
@@ -399,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures["snapshots"] = snapshots(config, path)
         elif section == "simulator":
             figures["simulator"] = simulator(config)
+        elif section == "travel":
+            figures["travel"] = travel(config, path)
         else:
             figures["constant"] = constant(config, path, figures.get("replay"))
     figures["run"].update(load_after=os.getloadavg()[0], seconds=time.perf_counter() - started)

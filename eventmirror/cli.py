@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve.main import add_command as add_serve  # serve
 
     add_serve(commands)
+    from .travel import bisect, blame, diff, log  # log, diff, blame, bisect
+
+    for travel_command in (log, diff, blame, bisect):
+        travel_command.add_command(commands)
     from .inspect.main import add_command as add_inspect  # inspect
 
     add_inspect(commands)

@@ -70,6 +70,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.client_scenario": TOP,
     "eventmirror.examples.*": TOP,
     "eventmirror.serve.*": TOP,
+    "eventmirror.travel.*": TOP,
     "eventmirror.inspect.*": TOP,
     "scenarios.cli": TOP,
     "scenarios.plugin": TOP,

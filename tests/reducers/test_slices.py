@@ -17,6 +17,13 @@ DOMAIN_MODULES = {path.stem for path in ROOT.glob("*.py") if not path.stem.start
     "diff",
     "agreement",
     "timers",
+    # time travel (docs/time-travel.md): generic, over any slice
+    "pointer",
+    "steps",
+    "timeline",
+    "blame",
+    "changes",
+    "condition",
 }
 
 

@@ -1,0 +1,120 @@
+"""The time-travel measurements (``python -m benchmarks --only travel``), each in a fresh
+process like every other task (:mod:`benchmarks._pipelines`):
+
+- ``travel_fold``: a plain replay, ``reducers.fold`` over the file (the yardstick);
+- ``travel_blame``: ``reducers.blame(path, pointer, history=True)`` for an object's
+  description that changes many times;
+- ``travel_log``: ``eventmirror log --changes`` in full (every event, its changes found and
+  written as text), its output thrown away;
+- ``travel_open``: ``reducers.Timeline.open`` with a checkpoint every K records, how resident
+  memory grew, then the mirror at random records (jumps through the checkpoints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import random
+from statistics import median
+from typing import Any
+
+import reducers
+
+from .generate import ME
+
+Spec = dict[str, Any]
+Result = dict[str, Any]
+
+
+def _seconds(function: Any) -> tuple[float, Any]:
+    from ._pipelines import timed
+
+    return timed(function)
+
+
+def travel_fold(spec: Spec) -> Result:
+    from ._pipelines import current_bytes
+
+    before = current_bytes()
+    with open(spec["path"], "rb") as source:
+        seconds, mirror = _seconds(lambda: reducers.fold(source, me=ME))
+    gc.collect()
+    return {"seconds": seconds, "mirror_bytes": current_bytes() - before,
+            "events": mirror.applied}  # fmt: skip
+
+
+def blamed_pointer(path: str) -> str:
+    """The description of the object the recording's events name most often in its first
+    100,000 lines: a path with a long history."""
+    counts: dict[str, int] = {}
+    with open(path, "rb") as source:
+        for number, line in enumerate(source):
+            if number >= 100_000:
+                break
+            if b'"object_modify"' in line or b'"object_new"' in line:
+                uuid = line.split(b'"object":"', 1)[1].split(b'"', 1)[0].decode()
+                counts[uuid] = counts.get(uuid, 0) + 1
+    uuid = min(counts, key=lambda key: (-counts[key], key))
+    return f"/objects/{uuid}/description"
+
+
+def travel_blame(spec: Spec) -> Result:
+    pointer = spec["pointer"]
+    seconds, found = _seconds(lambda: reducers.blame(spec["path"], pointer, history=True, me=ME))
+    return {"seconds": seconds, "changes": len(found.history), "pointer": pointer}
+
+
+class _Discard(io.TextIOBase):
+    """Standard output thrown away, but every line still formatted and written."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def travel_log(spec: Spec) -> Result:
+    from eventmirror.cli import build_parser
+    from eventmirror.travel.log import _log
+
+    args: argparse.Namespace = build_parser().parse_args(
+        ["log", spec["path"], "--changes", "--me", ME]
+    )
+    seconds, status = _seconds(lambda: _log(args, _Discard()))
+    assert status == 0
+    return {"seconds": seconds}
+
+
+def travel_open(spec: Spec) -> Result:
+    from ._pipelines import current_bytes
+
+    gc.collect()
+    before = current_bytes()
+    seconds, timeline = _seconds(lambda: reducers.Timeline.open(spec["path"], every=spec["every"],
+                                                                me=ME))  # fmt: skip
+    gc.collect()
+    grown = current_bytes() - before
+    memory = timeline.memory()
+    draw = random.Random(spec.get("seed", 1))
+    jumps = []
+    for _ in range(spec.get("jumps", 50)):
+        index = draw.randrange(len(timeline))
+        jump, _mirror = _seconds(lambda index=index: timeline.mirror_after(index))
+        jumps.append(jump)
+    return {
+        "seconds": seconds,
+        "grown": grown,
+        "records": memory.records,
+        "checkpoints": memory.checkpoints,
+        "kept_bytes": memory.records_bytes + memory.columns_bytes + memory.entity_index_bytes,
+        "estimate": memory.checkpoint_bytes_estimate,
+        "jump_worst": max(jumps),
+        "jump_median": median(jumps),
+    }
+
+
+TRAVEL_TASKS = {
+    "travel_fold": travel_fold,
+    "travel_blame": travel_blame,
+    "travel_log": travel_log,
+    "travel_open": travel_open,
+}

@@ -1,0 +1,163 @@
+"""What the time-travel commands share: their arguments, how they write entries, changes,
+times and entity descriptions, and how they fail.
+
+Output is deterministic: the same recording and arguments give the same bytes (no
+wall-clock, JSON with sorted keys). Text is for people; ``--json`` for programs: ``log``
+writes JSON Lines (one object per entry, so it streams), ``diff``, ``blame`` and ``bisect``
+one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+
+if TYPE_CHECKING:
+    from reducers import Change, Mirror
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+#: How much of a value a text line shows; ``--json`` shows all of it.
+VALUE_PREVIEW: Final = 100
+_ENCODE: Final = msgspec.json.Encoder(order="sorted").encode
+
+
+class UsageError(Exception):
+    """A mistake in the arguments or a path, id or condition the recording cannot answer:
+    reported on standard error with exit status 2."""
+
+
+def add_recording(parser: argparse.ArgumentParser) -> None:
+    """The arguments every time-travel command over a recording takes."""
+    parser.add_argument(
+        "path", metavar="REC", help="the recording (JSON Lines or GET /api/event bodies; - reads "
+        "standard input)"
+    )  # fmt: skip
+    parser.add_argument("--me", metavar="UUID", help="the session's own user")
+
+
+def event_id(text: str) -> int:
+    """An ``--from-id``/``--to-id`` argument."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an event id (a whole number), got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an event id >= 0, got {value}")
+    return value
+
+
+def not_in_recording(
+    wanted: int, option: str, span: tuple[int | None, int | None], after: int | None = None
+) -> str:
+    """Why an ``--from-id``/``--to-id`` cannot be used; ``span`` is the lowest and highest id
+    of the recording."""
+    first, last = span
+    ids = f"its ids are {first} to {last}" if first is not None else "it has no event ids"
+    where = f" at or after id {after}" if after is not None else ""
+    return f"{option} {wanted}: id {wanted} is not in the recording{where} ({ids})"
+
+
+def complain(command: str, message: str) -> int:
+    print(f"eventmirror {command}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON with sorted keys (the same value, the same text)."""
+    return _ENCODE(value).decode()
+
+
+def preview(value: Any) -> str:
+    text = dumps(value)
+    return text if len(text) <= VALUE_PREVIEW else text[: VALUE_PREVIEW - 1] + "…"
+
+
+def when(seconds: int | None) -> str:
+    """An event time as people read it (UTC), or ``-``."""
+    if seconds is None:
+        return "-"
+    try:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
+
+
+def describe(uuid: str, *mirrors: Mirror, files: bool = False) -> str | None:
+    """What people call the entity ``uuid`` in the first of ``mirrors`` that knows it: an
+    object's description, a tag's label, a chat's, a box's description; with ``files`` a
+    file's name too (that looks through every volume)."""
+    for mirror in mirrors:
+        found = _description(uuid, mirror, files)
+        if found:
+            return found
+    return None
+
+
+def _description(uuid: str, mirror: Mirror, files: bool) -> str | None:
+    for entity in (
+        mirror.objects.get(uuid),
+        mirror.conferences.get(uuid),
+        mirror.presentations.get(uuid),
+        mirror.chats.get(uuid),
+        mirror.boxes.get(uuid),
+    ):
+        text = getattr(entity, "description", None)
+        if text:
+            return str(text)
+    tag = mirror.tags.get(uuid)
+    if tag is not None:
+        return str(tag.label)
+    for volume in mirror.volumes.values() if files else ():
+        node = volume.files.get(uuid)
+        if node is not None and node.name:
+            return str(node.name)
+    return None
+
+
+def described_keys(path: str, *mirrors: Mirror) -> dict[str, str]:
+    """The entities a change's path names (its entity, and a file inside a volume) that have
+    a description, with theirs."""
+    from reducers import parse_pointer
+
+    found = {}
+    keys = parse_pointer(path)
+    entities = [keys[1]] if len(keys) > 1 else []
+    if len(keys) > 3 and keys[0] == "volumes" and keys[2] == "files":
+        entities.append(keys[3])
+    for position, key in enumerate(entities):
+        # A file is named inside its volume's files: look there, not through every volume.
+        text = describe(key, *mirrors, files=position == 1)
+        if text is not None:
+            found[key] = text
+    return found
+
+
+def change_text(change: Change, *mirrors: Mirror) -> str:
+    """One change as a line: ``~ path: old -> new``, ``+ path: new``, ``- path: old``, with
+    the descriptions of the entities its path names."""
+    if change.kind == "changed":
+        text = f"~ {change.path}: {preview(change.old)} -> {preview(change.new)}"
+    elif change.kind == "added":
+        text = f"+ {change.path}: {preview(change.new)}"
+    else:
+        text = f"- {change.path}: {preview(change.old)}"
+    names = described_keys(change.path, *mirrors)
+    if names:
+        text += "   (" + ", ".join(f"{dumps(name)}" for name in names.values()) + ")"
+    return text
+
+
+def change_json(change: Change, *mirrors: Mirror) -> dict[str, Any]:
+    """One change as a JSON object: ``path``, ``kind``, ``old``/``new`` when present, and
+    ``entities``: the descriptions of the entities its path names, by UUID."""
+    document: dict[str, Any] = msgspec.to_builtins(change)
+    names = described_keys(change.path, *mirrors)
+    if names:
+        document["entities"] = names
+    return document

@@ -1,0 +1,119 @@
+"""What one event changed: :func:`reducers.diff` between the mirror before and after it,
+found without comparing whole states.
+
+:func:`step_changes` gives exactly ``reducers.diff(before, after)`` (a test checks it on every
+event of recordings with every event type), at the cost of what the event touched. Three
+facts make that possible. A slice the event did not touch is the same object in both
+mirrors (mirrors are persistent), so it is skipped without a look. Inside a touched slice,
+an entity is either the same object (unchanged) or not; and the entities an event can touch
+are the ones its text names (every string in the event, keys and values), plus the ones
+whose timers fell due at its time. A slice whose size does not add up from those, a small
+slice, and the events whose reducers reach entities they do not name (:data:`REACHING`) are
+compared entity by entity, still skipping shared ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+import msgspec
+
+from ._slice import ENCODER
+from .diff import Change, _walk, diff, pointer
+from .jsonform import section
+from .mirror import SLICES, Mirror
+from .pointer import _written_entity
+
+__all__ = ["REACHING", "named_strings", "step_changes"]
+
+_DECODE: Final = msgspec.json.decode
+
+#: Event types whose reducers change entities the event does not name: a tag's deletion or
+#: a lowered level strips or unshares every object carrying it; a trash purge removes every
+#: trashed object.
+REACHING: Final = frozenset({"tag_delete", "tag_modify", "trash_purge"})
+#: Slices this small are compared entity by entity whatever the event names.
+_SMALL_SLICE: Final = 64
+_ABSENT: Final = object()  # not None: a metadata value may be JSON null
+
+
+def named_strings(data: Any) -> frozenset[str]:
+    """Every string in an event's JSON text, keys and values, at any depth (empty when the
+    text is not JSON)."""
+    try:
+        value = _DECODE(data) if isinstance(data, bytes | str) else data
+    except (msgspec.DecodeError, RecursionError):
+        return frozenset()
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            found.update(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return frozenset(found)
+
+
+def step_changes(
+    before: Mirror, after: Mirror, event_type: str | None, named: Iterable[str] | None
+) -> list[Change]:
+    """``reducers.diff(before, after)`` when ``after`` is ``before`` with one event applied,
+    of type ``event_type``, whose text names ``named`` (None: compare every touched slice in
+    full)."""
+    if named is None or event_type in REACHING:
+        return diff(before, after)
+    candidates = set(named)
+    if after.now != before.now and after.timers is not before.timers:
+        due, _ = before.timers.split_due(after.now or 0)
+        for entry in due:
+            candidates.update(key for key in entry[2:] if key)
+    found: list[Change] = []
+    for name in sorted(SLICES):
+        old, new = getattr(before, name), getattr(after, name)
+        if old is new:
+            continue
+        guided = None
+        if len(old) > _SMALL_SLICE and len(new) > _SMALL_SLICE:
+            guided = _guided(name, old, new, candidates)
+        if guided is None:
+            found.extend(_whole(before, after, name))
+        else:
+            found.extend(guided)
+    return found
+
+
+def _whole(before: Mirror, after: Mirror, name: str) -> Iterator[Change]:
+    old = _DECODE(ENCODER.encode(section(before, name)))
+    new = _DECODE(ENCODER.encode(section(after, name)))
+    return _walk(old, new, (name,))
+
+
+def _guided(name: str, old: Any, new: Any, candidates: set[str]) -> list[Change] | None:
+    """The changes of one slice among the candidate keys, or None if those cannot account
+    for its size."""
+    changes: list[Change] = []
+    added = removed = 0
+    for key in sorted(candidates):
+        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        if a is b:
+            continue
+        if a is _ABSENT:
+            added += 1
+            changes.append(Change(pointer(name, key), "added", new=_entity(name, key, b)))
+        elif b is _ABSENT:
+            removed += 1
+            changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
+        else:
+            changes.extend(_walk(_entity(name, key, a), _entity(name, key, b), (name, key)))
+    if len(old) + added - removed != len(new):
+        return None
+    return changes
+
+
+def _entity(name: str, key: str, entity: Any) -> Any:
+    return _DECODE(ENCODER.encode(_written_entity(name, key, entity)))
