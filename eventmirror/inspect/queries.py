@@ -7,12 +7,14 @@ as it is. Nothing here knows about HTTP: :mod:`.app` turns answers into response
 A page of the timeline is found by scanning from a position, never by sending all entries:
 ``offset`` is where the scan starts (``before`` scans backwards from just before it), and
 the answer says where the next scan continues. A scan looks at a bounded number of entries
-(:data:`SCAN_BUDGET`, fewer with a path filter, whose every candidate costs a step), so one
-request stays short on any recording; the page keeps asking while it has room.
+(:data:`SCAN_BUDGET`), so one request stays short on any recording; the page keeps asking
+while it has room. A path filter first finds every entry that changed the path, once per
+path (:func:`changed_at`).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -33,10 +35,8 @@ MARKS: Final = (
 #: Entries one page holds at most, and by default.
 MAX_LIMIT: Final = 1000
 DEFAULT_LIMIT: Final = 200
-#: Entries one scan looks at, at most: with a type or entity filter (or none) ...
+#: Entries one scan looks at, at most, with a filter.
 SCAN_BUDGET: Final = 200_000
-#: ... and with a path filter, which replays the checkpoint blocks where the path changed.
-PATH_SCAN_BUDGET: Final = 20_000
 
 
 class BadQuery(ValueError):
@@ -90,19 +90,17 @@ def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
     """The entries matching the query from its position on (or before it, backwards), in
     timeline order, with where to continue each way (``null``: nothing more that way)."""
     total = len(timeline)
-    filters = {"type": query.type, "entity": query.entity, "pointer": query.path}
-    window = query.limit
-    if query.type or query.entity or query.path:
-        window = PATH_SCAN_BUDGET if query.path else SCAN_BUDGET
+    changed = None if query.path is None else changed_at(timeline, query.path)
+    window = SCAN_BUDGET if query.type or query.entity or query.path else query.limit
     if query.before is None:
         stop = min(total, query.offset + window)
-        found = _select(timeline, filters, query.offset, stop)
+        found = _select(timeline, query, changed, query.offset, stop)
         if len(found) > query.limit:
             found, stop = found[: query.limit], found[query.limit]
         following, preceding = stop, query.offset
     else:
         start = max(0, query.before - window)
-        found = _select(timeline, filters, start, query.before)
+        found = _select(timeline, query, changed, start, query.before)
         if len(found) > query.limit:
             found, start = found[-query.limit :], found[-query.limit - 1] + 1
         following, preceding = query.before, start
@@ -114,11 +112,38 @@ def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
     }
 
 
-def _select(timeline: Timeline, filters: dict[str, Any], start: int, stop: int) -> list[int]:
+def _select(
+    timeline: Timeline, query: PageQuery, changed: frozenset[int] | None, start: int, stop: int
+) -> list[int]:
+    found = timeline.select(type=query.type, entity=query.entity, start=start, stop=stop)
+    return found if changed is None else [index for index in found if index in changed]
+
+
+#: The entries that changed each of the last few paths filtered by, with their timeline.
+_CHANGED: Final[OrderedDict[tuple[int, str], tuple[Timeline, frozenset[int]]]] = OrderedDict()
+_PATHS_KEPT: Final = 8
+
+
+def changed_at(timeline: Timeline, pointer: str) -> frozenset[int]:
+    """The entries that changed the value at ``pointer``, in the whole recording.
+
+    Kept for the last few paths: finding them is one pass over the blocks of the recording
+    where the path changed (the library's blame history), which costs the same for a
+    window at the end of the recording as for all of it, so a page of a path filter reads
+    from this instead of asking again for every window.
+    """
+    key = (id(timeline), pointer)
+    if key in _CHANGED:
+        _CHANGED.move_to_end(key)
+        return _CHANGED[key][1]
     try:
-        return timeline.select(**filters, start=start, stop=stop)
-    except PointerError:  # the path (well formed: parse_page checked it) names nothing yet
-        return []
+        changed = frozenset(timeline.select(pointer=pointer))
+    except PointerError as bad:  # well formed (parse_page checked it), but never there
+        raise BadQuery(f"path: {bad}") from None
+    _CHANGED[key] = (timeline, changed)  # the timeline kept too: its id stays its own
+    while len(_CHANGED) > _PATHS_KEPT:
+        _CHANGED.popitem(last=False)
+    return changed
 
 
 def index_of(text: str, timeline: Timeline) -> int:

@@ -193,6 +193,7 @@ def test_blame_names_the_event_that_last_set_the_value(timeline: Timeline) -> No
         ("/api/timeline?offset=11", 400, "offset: past the end"),
         ("/api/timeline?offset=x", 400, "offset: expected a whole number, got 'x'"),
         ("/api/timeline?before=-2", 400, "before: expected a number >= 0, got -2"),
+        ("/api/timeline?path=/objects/nothing", 400, "path: no key 'nothing' at /objects"),
         ("/api/timeline?path=description", 400, "pointer: 'description' is not a JSON Pointer"),
         ("/api/nothing", 404, "no such address: /api/nothing"),
     ],

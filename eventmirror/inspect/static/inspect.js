@@ -163,6 +163,7 @@ async function scan(params) {
 
 async function reloadTimeline(offset) {
   state.loading = true;
+  $("status").textContent = "searching…";
   try {
     const answer = await scan({ offset });
     state.entries = answer.entries;
