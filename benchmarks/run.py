@@ -253,7 +253,7 @@ def travel(config: Config, path: Path) -> dict[str, Any]:
 
     pointer = blamed_pointer(str(path))
     base = {"path": str(path)}
-    specs = {
+    specs: dict[str, dict[str, Any]] = {
         "replay (fold)": {**base, "task": "travel_fold"},
         "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
         "log --changes": {**base, "task": "travel_log"},
@@ -291,7 +291,7 @@ def travel(config: Config, path: Path) -> dict[str, Any]:
 def travel_report(t: dict[str, Any]) -> list[str]:
     lines = [
         f"Time travel over {t['events']:,} events (each tool and a plain replay in the same run,"
-        " alternating)",
+        " alternating; CPU seconds)",
         f"  plain replay (reducers.fold)       {t['fold_s']:8.2f} s"
         f"   (mirror {t['mirror_mb']:.1f} MB)",
         f"  blame --history                    {t['blame_s']:8.2f} s   {t['blame_changes']:,}"

@@ -4,7 +4,8 @@
 >>> result.last.id, result.last.type, result.last.time, result.last.line
 >>> [(s.id, s.kind, s.old, s.new) for s in result.history]
 
-One pass over the recording, applying each event with :func:`reducers.apply`. An event
+One pass over the recording (:class:`reducers._watch.Watched`: folded a chunk at a time,
+and only the chunks that touched the path applied again event by event). An event
 *changed* the value when the value's JSON differs between the mirror before and after it (or
 it appeared or went): exactly when ``reducers.diff(before, after)`` has a change at the path,
 above it or below it. Whole states are never compared: the walk to the path
@@ -24,10 +25,11 @@ from typing import Any
 
 import attrs
 
+from ._watch import Watched
 from .diff import ChangeKind
-from .mirror import Mirror, empty
+from .mirror import Mirror
 from .pointer import MISSING, json_value, missing_key, nodes, parse_pointer, resolve, unchanged
-from .steps import Source, applied, read_record
+from .steps import Source, read_record
 
 __all__ = ["Blame", "Setter", "blame", "blame_steps", "setter_of"]
 
@@ -93,31 +95,18 @@ def blame(
     """Blame ``pointer`` over ``source`` (a path, an open file or events) in one pass,
     starting from ``mirror`` (a new one for user ``me`` unless given)."""
     keys = parse_pointer(pointer)
-    start = mirror if mirror is not None else empty(me)
+    watched = Watched(source, [keys], mirror, me=me)
+    start = watched.mirror
     found: list[Setter] = []
     last: Setter | None = None
-    ending = _Ending(start)
-    for setter in blame_steps(keys, ending.track(applied(source, start))):
+    for setter in blame_steps(keys, watched):
         last = setter
         if history:
             found.append(setter)
-    if last is None and len(nodes(ending.mirror, keys)) <= len(keys):
-        raise missing_key(ending.mirror, keys)  # never there: nothing to blame
-    return Blame(pointer, resolve(ending.mirror, keys), last, tuple(found))
-
-
-class _Ending:
-    """Where a pass ended: the last mirror, without keeping every step."""
-
-    def __init__(self, start: Mirror) -> None:
-        self.mirror = start
-
-    def track(
-        self, steps: Iterator[tuple[int, int, Any, Mirror, Mirror]]
-    ) -> Iterator[tuple[int, int, Any, Mirror, Mirror]]:
-        for step in steps:
-            self.mirror = step[4]
-            yield step
+    end = watched.mirror
+    if last is None and len(nodes(start, keys)) <= len(keys) and len(nodes(end, keys)) <= len(keys):
+        raise missing_key(end, keys)  # never there: nothing to blame
+    return Blame(pointer, resolve(end, keys), last, tuple(found))
 
 
 def blame_steps(
@@ -125,14 +114,15 @@ def blame_steps(
 ) -> Iterator[Setter]:
     """The setters among ``steps`` (``(index, line, record, before, after)``, as
     :func:`reducers.steps.applied` gives them), for the path ``keys``."""
-    walk_before: list[Any] | None = None
+    walk_before: list[Any] = []
+    last: Mirror | None = None
     for index, line, data, before, after in steps:
-        if walk_before is None:
+        if before is not last:  # the first step, or one after steps left out
             walk_before = nodes(before, keys)
         walk_after = nodes(after, keys)
         if not unchanged(walk_before, walk_after, before, keys, after):
             yield setter_of(index, line, data, keys, (before, walk_before), (after, walk_after))
-        walk_before = walk_after
+        walk_before, last = walk_after, after
 
 
 def setter_of(

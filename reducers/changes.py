@@ -7,9 +7,11 @@ facts make that possible. A slice the event did not touch is the same object in 
 mirrors (mirrors are persistent), so it is skipped without a look. Inside a touched slice,
 an entity is either the same object (unchanged) or not; and the entities an event can touch
 are the ones its text names (every string in the event, keys and values), plus the ones
-whose timers fell due at its time. A slice whose size does not add up from those, a small
-slice, and the events whose reducers reach entities they do not name (:data:`REACHING`) are
-compared entity by entity, still skipping shared ones.
+whose timers fell due at its time; in a small slice, every entity. Inside an entity, maps
+(a volume's files, a conference's members) are compared key by key, encoding only the
+entries that are not the same object. A slice whose size does not add up from the
+candidates, and the events whose reducers reach entities they do not name
+(:data:`REACHING`), are compared in full.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
+import immutables
 import msgspec
 
 from ._slice import ENCODER
@@ -36,6 +39,8 @@ REACHING: Final = frozenset({"tag_delete", "tag_modify", "trash_purge"})
 #: Slices this small are compared entity by entity whatever the event names.
 _SMALL_SLICE: Final = 64
 _ABSENT: Final = object()  # not None: a metadata value may be JSON null
+#: The containers compared key by key (the JSON form writes both as objects).
+_MAPS: Final = (dict, immutables.Map)
 
 
 def named_strings(data: Any) -> frozenset[str]:
@@ -78,9 +83,11 @@ def step_changes(
         if old is new:
             continue
         guided = None
-        if len(old) > _SMALL_SLICE and len(new) > _SMALL_SLICE:
-            guided = _guided(name, old, new, candidates)
-        if guided is None:
+        if len(old) <= _SMALL_SLICE or len(new) <= _SMALL_SLICE:
+            guided = _guided(name, old, new, set(old) | set(new), candidates)  # few keys: all
+        else:
+            guided = _guided(name, old, new, candidates, candidates)
+        if guided is None:  # the candidates do not account for the slice's size
             found.extend(_whole(before, after, name))
         else:
             found.extend(guided)
@@ -93,12 +100,14 @@ def _whole(before: Mirror, after: Mirror, name: str) -> Iterator[Change]:
     return _walk(old, new, (name,))
 
 
-def _guided(name: str, old: Any, new: Any, candidates: set[str]) -> list[Change] | None:
-    """The changes of one slice among the candidate keys, or None if those cannot account
-    for its size."""
+def _guided(
+    name: str, old: Any, new: Any, keys: set[str], candidates: set[str]
+) -> list[Change] | None:
+    """The changes of one slice among ``keys``, or None if those cannot account for its size
+    (``candidates``: the keys the event names, for the maps inside its entities)."""
     changes: list[Change] = []
     added = removed = 0
-    for key in sorted(candidates):
+    for key in sorted(keys):
         a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
         if a is b:
             continue
@@ -109,11 +118,48 @@ def _guided(name: str, old: Any, new: Any, candidates: set[str]) -> list[Change]
             removed += 1
             changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
         else:
-            changes.extend(_walk(_entity(name, key, a), _entity(name, key, b), (name, key)))
+            written_a, written_b = _written_entity(name, key, a), _written_entity(name, key, b)
+            changes.extend(_parts(written_a, written_b, (name, key), candidates))
     if len(old) + added - removed != len(new):
         return None
     return changes
 
 
 def _entity(name: str, key: str, entity: Any) -> Any:
-    return _DECODE(ENCODER.encode(_written_entity(name, key, entity)))
+    return _json(_written_entity(name, key, entity))
+
+
+def _json(part: Any) -> Any:
+    return _DECODE(part) if isinstance(part, msgspec.Raw) else _DECODE(ENCODER.encode(part))
+
+
+def _parts(
+    a: Any, b: Any, keys: tuple[str, ...], candidates: set[str], every: bool = False
+) -> Iterator[Change]:
+    """The changes between two parts of an entity as written, skipping what they share: a
+    map inside an entity (a volume's files, a conference's members) is compared key by key
+    (a large one among the candidate keys, when they account for its size), and only the
+    entries that are not the same object are encoded."""
+    if a is b:
+        return
+    if not (isinstance(a, _MAPS) and isinstance(b, _MAPS)):
+        yield from _walk(_json(a), _json(b), keys)
+        return
+    found: list[Change] = []
+    added = removed = 0
+    large = not every and len(a) > _SMALL_SLICE and len(b) > _SMALL_SLICE
+    for key in sorted(candidates if large else set(a) | set(b), key=str):
+        old, new = a.get(key, _ABSENT), b.get(key, _ABSENT)
+        if old is new:
+            continue
+        if old is _ABSENT:
+            added += 1
+            found.append(Change(pointer(*keys, str(key)), "added", new=_json(new)))
+        elif new is _ABSENT:
+            removed += 1
+            found.append(Change(pointer(*keys, str(key)), "removed", old=_json(old)))
+        else:
+            found.extend(_parts(old, new, (*keys, str(key)), candidates))
+    if large and len(a) + added - removed != len(b):  # not accounted for: every key
+        found = list(_parts(a, b, keys, candidates, every=True))
+    yield from found

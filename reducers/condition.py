@@ -31,10 +31,11 @@ import attrs
 import jmespath
 import jmespath.exceptions
 
+from ._watch import Watched
 from .jsonform import to_json
 from .mirror import Mirror, empty
 from .pointer import MISSING, nodes, resolve, unchanged
-from .steps import Source, applied, read_record
+from .steps import Source, read_record
 
 __all__ = ["At", "Bisection", "Condition", "ConditionError", "bisect"]
 
@@ -200,27 +201,27 @@ def bisect(
     start = mirror if mirror is not None else empty(me)
     held = held_at_start = compiled.holds(start)
     paths = compiled.paths
-    walks = None if paths is None else [nodes(start, path) for path in paths]
-    previous: At | None = None
-    previous_record: tuple[int, int, Any] | None = None
-    for index, line, data, before, after in applied(source, start):
-        if paths is not None and walks is not None:
+    watched = Watched(source, None if paths is None else list(paths), start)
+    walks: list[list[Any]] = []
+    last: Mirror | None = None
+    for index, line, data, before, after in watched:
+        if paths is not None:
+            if before is not last:  # the first step, or one after chunks left out
+                walks = [nodes(before, path) for path in paths]
             new_walks = [nodes(after, path) for path in paths]
             same = all(
                 unchanged(old, new, before, path, after)
                 for old, new, path in zip(walks, new_walks, paths, strict=True)
             )
-            walks = new_walks
+            walks, last = new_walks, after
             if same:
-                previous_record = (index, line, data)
                 continue
         now = compiled.holds(after)
         if now and not held:
-            if previous_record is not None:
-                previous = _at(*previous_record)
-            return Bisection(compiled.expression, _at(index, line, data), previous, held_at_start)
+            kept = watched.preceding  # the record just before this one
+            before_it = _at(*kept) if kept is not None else None
+            return Bisection(compiled.expression, _at(index, line, data), before_it, held_at_start)
         held = now
-        previous_record = (index, line, data)
     return Bisection(compiled.expression, None, None, held_at_start)
 
 

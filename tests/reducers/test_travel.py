@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import jmespath
@@ -19,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reducers
+import reducers._watch
 from benchmarks.generate import SMALL, lines
 from reducers.blame import blame
 from reducers.changes import named_strings, step_changes
@@ -127,6 +130,18 @@ def test_a_step_holds_the_mirror_after_its_record_and_its_marks(recording: Recor
             assert step.reason
 
 
+@contextmanager
+def chunks_of(size: int) -> Iterator[None]:
+    """Blame and bisect fold the recording ``size`` records at a time (small: so that tests
+    see chunks left out)."""
+    kept = reducers._watch.CHUNK
+    reducers._watch.CHUNK = size
+    try:
+        yield
+    finally:
+        reducers._watch.CHUNK = kept
+
+
 @given(recordings(), st.integers(1, 6), st.data())
 def test_blame_agrees_with_diffing_consecutive_mirrors(
     recording: Recording, every: int, data: st.DataObject
@@ -138,7 +153,8 @@ def test_blame_agrees_with_diffing_consecutive_mirrors(
         return
     pointer = data.draw(st.sampled_from(candidates), label="pointer")
     expected = _value_history(lines_, pointer, me)
-    found = blame(lines_, pointer, history=True, me=me)
+    with chunks_of(data.draw(st.integers(1, 8), label="chunk")):
+        found = blame(lines_, pointer, history=True, me=me)
     assert [setter.index for setter in found.history] == expected
     assert (found.last.index if found.last else None) == (expected[-1] if expected else None)
     assert found.value == resolve(final, pointer)
@@ -182,8 +198,10 @@ CONDITIONS = [
 ]
 
 
-@given(recordings(), st.sampled_from(CONDITIONS))
-def test_bisect_agrees_with_a_linear_scan(recording: Recording, expression: str) -> None:
+@given(recordings(), st.sampled_from(CONDITIONS), st.integers(1, 8))
+def test_bisect_agrees_with_a_linear_scan(
+    recording: Recording, expression: str, chunk: int
+) -> None:
     lines_, me = recording
     compiled = jmespath.compile(expression)
 
@@ -200,7 +218,8 @@ def test_bisect_agrees_with_a_linear_scan(recording: Recording, expression: str)
             expected = step.index
             break
         held = now
-    found = bisect(lines_, expression, me=me)
+    with chunks_of(chunk):
+        found = bisect(lines_, expression, me=me)
     assert (found.first.index if found.first else None) == expected
     if found.first is not None and expected is not None:
         assert (found.before.index if found.before else None) == (
@@ -279,3 +298,59 @@ def test_a_text_mode_file_reads_as_a_binary_one(recording: Recording) -> None:
     from_text = [(s.line, s.data) for s in steps(io.StringIO(text), me=me)]
     from_binary = [(s.line, s.data) for s in steps(io.BytesIO(text.encode()), me=me)]
     assert from_text == from_binary
+
+
+def test_blame_through_checkpoints_sees_a_value_that_changed_back() -> None:
+    description = [b"a", b"b", b"a"]
+    lines_ = (
+        [SESSION[0], SESSION[1]]
+        + [
+            b'{"id": %d, "event": "object_modify", "time": %d, "object": "o1", "type": "note",'
+            b' "owner": "u1", "description": "%s"}' % (2 + n, 20 + n, text)
+            for n, text in enumerate(description)
+        ]
+        + [SESSION[0].replace(b'"id": 0', b'"id": %d' % n) for n in range(5, 12)]
+    )
+    timeline = Timeline.open(lines_, every=3)  # "a" at both ends of records 3..5
+    history = timeline.blame("/objects/o1/description", history=True).history
+    assert [setter.id for setter in history] == [1, 2, 3, 4]
+    with chunks_of(10):
+        assert blame(lines_, "/objects/o1/description", history=True).history == history
+
+
+def test_the_changes_of_expiring_timers_in_a_large_slice_are_the_diff() -> None:
+    chat = b'{"id": %d, "event": "chat_new", "time": 10, "chat": "c%d", "create_time": 10}'
+    lines_ = [chat % (n, n) for n in range(80)]
+    lines_.append(
+        b'{"id": 80, "event": "chat_user", "time": 11, "chat": "c7", "user": {"u2": {"typing": 5}}}'
+    )
+    lines_.append(b'{"id": 81, "event": "chat_new", "time": 30, "chat": "c99",'
+                  b' "create_time": 30}')  # fmt: skip
+    last = list(steps(lines_, me="u1"))[-1]
+    changes = step_changes(last.before, last.mirror, last.type, named_strings(last.data))
+    assert changes == reducers.diff(last.before, last.mirror)
+    assert any(change.path.startswith("/chats/c7/") for change in changes)
+
+
+def test_the_changes_inside_a_large_map_are_the_diff() -> None:
+    # A volume of 70 files: a change to one file is found among the keys the event names; a
+    # folder's deletion removes files it does not name, and the sizes say so.
+    def file(n: int, **more: object) -> bytes:
+        fields = {"commit": "k", "file": f"f{n}", "volume": "v", "type": "file",
+                  "name": f"n{n}", **more}  # fmt: skip
+        return msgspec.json.encode({"id": n, "event": "file_new", "time": 10, **fields})
+
+    lines_ = [file(0, type="folder")] + [file(n, parent="f0") for n in range(1, 70)]
+    lines_.append(
+        b'{"id": 70, "event": "file_modify", "time": 11, "commit": "k", "file": "f5",'
+        b' "volume": "v", "type": "file", "name": "renamed"}'
+    )
+    lines_.append(
+        b'{"id": 71, "event": "file_delete", "time": 12, "commit": "k", "file": "f0",'
+        b' "volume": "v"}'
+    )
+    taken = list(steps(lines_))
+    for step in taken[-2:]:
+        changes = step_changes(step.before, step.mirror, step.type, named_strings(step.data))
+        assert changes == reducers.diff(step.before, step.mirror)
+    assert len(reducers.diff(taken[-1].before, taken[-1].mirror)) == 70
