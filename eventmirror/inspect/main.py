@@ -69,6 +69,7 @@ def _read(args: argparse.Namespace) -> Timeline:
     """The recording's timeline, read once; progress and the time it took on stderr."""
     from .source import open_timeline
 
+    print(f"eventmirror inspect: reading {args.recording}", file=sys.stderr)
     started = time.monotonic()
     timeline = open_timeline(args.recording, every=args.every, me=args.me, progress=sys.stderr)
     # The timeline's millions of objects live as long as the server and form no cycles; left

@@ -22,15 +22,10 @@ import msgspec
 
 import reducers
 from reducers.pointer import PointerError, parse_pointer
+from reducers.steps import MARK_NAMES
 
 from . import tree
 from .source import Timeline
-
-#: Every mark, in the order the page's legend shows them.
-MARKS: Final = (
-    "gap", "reset", "duplicate", "rejected", "unknown type", "unknown field", "anomaly",
-    "time backwards",
-)  # fmt: skip
 
 #: Entries one page holds at most, and by default.
 MAX_LIMIT: Final = 1000
@@ -55,7 +50,7 @@ class PageQuery(msgspec.Struct, frozen=True):
 def summary(timeline: Timeline, name: str) -> dict[str, Any]:
     """What the page's header shows: the recording, its size, how many entries carry each
     mark (every mark named, in the library's order), and its event types."""
-    marks = dict.fromkeys(MARKS, 0)
+    marks = dict.fromkeys(MARK_NAMES.values(), 0)
     for index in timeline.select(marked=True):
         for mark in timeline.entry(index).to_json()["marks"]:
             marks[mark] = marks.get(mark, 0) + 1
