@@ -11,7 +11,8 @@ whose timers fell due at its time; in a small slice, every entity. Inside an ent
 (a volume's files, a conference's members) are compared key by key, encoding only the
 entries that are not the same object. A slice whose size does not add up from the
 candidates, and the events whose reducers reach entities they do not name
-(:data:`REACHING`), are compared in full.
+(:data:`REACHING`), are compared entity by entity, every one (by identity first: only the
+entities that are not the same object are encoded).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import immutables
 import msgspec
 
 from ._slice import ENCODER
-from .diff import Change, _walk, diff, pointer
-from .jsonform import section
+from .diff import Change, _walk, pointer
 from .mirror import SLICES, Mirror
 from .pointer import _written_entity
 
@@ -70,59 +70,62 @@ def step_changes(
     """``reducers.diff(before, after)`` when ``after`` is ``before`` with one event applied,
     of type ``event_type``, whose text names ``named`` (None: compare every touched slice in
     full)."""
-    if named is None or event_type in REACHING:
-        return diff(before, after)
-    candidates = set(named)
+    candidates = set(named or ())
     if after.now != before.now and after.timers is not before.timers:
         due, _ = before.timers.split_due(after.now or 0)
         for entry in due:
             candidates.update(key for key in entry[2:] if key)
+    reaching = named is None or event_type in REACHING
     found: list[Change] = []
     for name in sorted(SLICES):
         old, new = getattr(before, name), getattr(after, name)
         if old is new:
             continue
         guided = None
-        if len(old) <= _SMALL_SLICE or len(new) <= _SMALL_SLICE:
-            guided = _guided(name, old, new, set(old) | set(new), candidates)  # few keys: all
-        else:
+        if not reaching and len(old) > _SMALL_SLICE and len(new) > _SMALL_SLICE:
             guided = _guided(name, old, new, candidates, candidates)
-        if guided is None:  # the candidates do not account for the slice's size
-            found.extend(_whole(before, after, name))
-        else:
-            found.extend(guided)
+        if guided is None:  # every entity: few of them, or the candidates do not account
+            guided = _every_key(name, old, new, candidates, reaching)
+        found.extend(guided)
     return found
 
 
-def _whole(before: Mirror, after: Mirror, name: str) -> Iterator[Change]:
-    old = _DECODE(ENCODER.encode(section(before, name)))
-    new = _DECODE(ENCODER.encode(section(after, name)))
-    return _walk(old, new, (name,))
-
-
 def _guided(
-    name: str, old: Any, new: Any, keys: set[str], candidates: set[str]
+    name: str, old: Any, new: Any, keys: Iterable[str], candidates: set[str], every: bool = False
 ) -> list[Change] | None:
     """The changes of one slice among ``keys``, or None if those cannot account for its size
-    (``candidates``: the keys the event names, for the maps inside its entities)."""
-    changes: list[Change] = []
+    (``candidates``: the keys the event names, for the maps inside its entities; ``every``:
+    compare every key of those maps too)."""
+    touched = []
     added = removed = 0
-    for key in sorted(keys):
+    for key in keys:
         a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
         if a is b:
             continue
+        touched.append((key, a, b))
+        added += a is _ABSENT
+        removed += b is _ABSENT
+    if len(old) + added - removed != len(new):
+        return None
+    changes: list[Change] = []
+    for key, a, b in sorted(touched, key=lambda item: item[0]):
         if a is _ABSENT:
-            added += 1
             changes.append(Change(pointer(name, key), "added", new=_entity(name, key, b)))
         elif b is _ABSENT:
-            removed += 1
             changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
         else:
             written_a, written_b = _written_entity(name, key, a), _written_entity(name, key, b)
-            changes.extend(_parts(written_a, written_b, (name, key), candidates))
-    if len(old) + added - removed != len(new):
-        return None
+            changes.extend(_parts(written_a, written_b, (name, key), candidates, every))
     return changes
+
+
+def _every_key(name: str, old: Any, new: Any, candidates: set[str], every: bool) -> list[Change]:
+    """The changes of one slice, every entity compared (by identity first)."""
+    keys = list(old)
+    keys.extend(key for key in new if key not in old)
+    found = _guided(name, old, new, keys, candidates, every)
+    assert found is not None  # every key accounts for the size
+    return found
 
 
 def _entity(name: str, key: str, entity: Any) -> Any:
@@ -159,7 +162,7 @@ def _parts(
             removed += 1
             found.append(Change(pointer(*keys, str(key)), "removed", old=_json(old)))
         else:
-            found.extend(_parts(old, new, (*keys, str(key)), candidates))
+            found.extend(_parts(old, new, (*keys, str(key)), candidates, every))
     if large and len(a) + added - removed != len(b):  # not accounted for: every key
         found = list(_parts(a, b, keys, candidates, every=True))
     yield from found

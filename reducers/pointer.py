@@ -188,8 +188,7 @@ def _child(node: Any, key: str, depth: int, keys: tuple[str, ...]) -> Any:
             return section(node, "stream")
         return getattr(node, key) if key in DECLARED else MISSING
     if depth == 1 and keys[0] != "stream":  # a slice: one of its entities, as kept
-        entity = node.get(key)
-        return MISSING if entity is None else entity
+        return node.get(key, MISSING)  # not None: a metadata value may be JSON null
     return _generic_child(_view(node, depth, keys), key)
 
 

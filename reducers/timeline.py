@@ -279,7 +279,9 @@ class Timeline:
     ) -> list[int]:
         """The indexes of the entries that match every filter given: ``type`` a glob on the
         event type (``object_*``), ``entity`` a UUID the event names, ``pointer`` a path the
-        event changed (as :meth:`blame` finds it), ``marked`` any mark set."""
+        event changed (as :meth:`blame` finds it), ``marked`` any mark set. A pointer that
+        is not one, or names nothing at any point, raises
+        :class:`~reducers.pointer.PointerError` (its message suggests the nearest key)."""
         stop = len(self) if stop is None else min(stop, len(self))
         if entity is not None:
             candidates: Any = [i for i in self._by_entity.get(entity, ()) if start <= i < stop]

@@ -99,6 +99,14 @@ def test_a_malformed_pointer_is_an_error(text: str, message: str) -> None:
         parse_pointer(text)
 
 
+def test_a_null_value_is_a_value() -> None:
+    mirror = reducers.fold(
+        [b'{"id": 0, "event": "user_metadata", "time": 1, "update": {"k": null}}']
+    )
+    assert resolve(mirror, "/user_metadata/k") is None
+    assert resolve(mirror, "/user_metadata/other") is MISSING
+
+
 def test_escapes_follow_rfc_6901() -> None:
     assert parse_pointer("/a~1b/m~0n/") == ("a/b", "m~n", "")
     assert parse_pointer("") == ()
