@@ -143,10 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve(commands)
     from .travel import bisect, blame, diff, log  # log, diff, blame, bisect
 
-    log.add_command(commands)
-    diff.add_command(commands)
-    blame.add_command(commands)
-    bisect.add_command(commands)
+    for travel_command in (log, diff, blame, bisect):
+        travel_command.add_command(commands)
+    from .inspect.main import add_command as add_inspect  # inspect
+
+    add_inspect(commands)
     return parser
 
 

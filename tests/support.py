@@ -128,3 +128,12 @@ needs_node = pytest.mark.skipif(
     shutil.which("node") is None and os.environ.get("CI") != "true",
     reason="node is not on PATH: the JavaScript example client needs it",
 )
+
+#: Debian's chromium, which the inspector's browser tests drive through Playwright (never a
+#: browser Playwright downloads). .ci/run installs it and runs with CI=true, so in CI a missing
+#: chromium fails those tests instead of skipping them.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true",
+    reason="chromium is not installed: the inspector's browser tests need it",
+)

@@ -72,6 +72,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.examples.*": TOP,
     "eventmirror.serve.*": TOP,
     "eventmirror.travel.*": TOP,
+    "eventmirror.inspect.*": TOP,
     "scenarios.cli": TOP,
     "scenarios.plugin": TOP,
 }
