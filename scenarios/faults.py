@@ -196,6 +196,50 @@ class ClientStream:
         self._segment = 0
         self._last: int | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """What :meth:`restored` rebuilds this stream from: the staged faults, each as
+        declared with the first server id it may act on and how it has acted, and how many of
+        the server's events are mapped."""
+        staged = [
+            {"fault": s.fault.declared(), "since": s.since, "fired": s.fired, "done": s.done}
+            for s in self.staged
+        ]
+        return {"mapped": self.mapped, "staged": staged}
+
+    @classmethod
+    def restored(
+        cls, seed: int, session: str, data: Any, events: Sequence[dict[str, Any]], where: str
+    ) -> ClientStream:
+        """The stream :meth:`to_json` wrote, over the session's server ``events``. The stream
+        kinds are mapped again (the mapping depends only on the events, the faults and the
+        seed, so it comes out as it was); the transport kinds keep how they acted, which only
+        answers decided. FaultError naming the bad value (``where`` is the data's path)."""
+        if not isinstance(data, dict) or set(data) != {"mapped", "staged"}:
+            raise FaultError(f"{where}: expected an object with mapped and staged")
+        mapped, items = data["mapped"], data["staged"]
+        if not _whole(mapped, 0) or mapped > len(events):
+            raise FaultError(f"{where}.mapped: expected 0..{len(events)}, got {mapped!r}")
+        if not isinstance(items, list):
+            raise FaultError(f"{where}.staged: expected a list")
+        stream = cls(seed, session)
+        acted: list[tuple[int, bool]] = []
+        for index, item in enumerate(items):
+            at = f"{where}.staged[{index}]"
+            if not isinstance(item, dict) or set(item) != {"fault", "since", "fired", "done"}:
+                raise FaultError(f"{at}: expected an object with fault, since, fired and done")
+            since, fired, done = item["since"], item["fired"], item["done"]
+            if not _whole(since, 0):
+                raise FaultError(f"{at}.since: expected a server id, got {since!r}")
+            if not _whole(fired, 0) or not isinstance(done, bool):
+                raise FaultError(f"{at}: fired is a count and done true or false")
+            stream.staged.append(Staged(_fault(f"{at}.fault", item["fault"]), index, int(since)))
+            acted.append((int(fired), done))
+        stream.extend(events[: int(mapped)])
+        for staged, (fired, done) in zip(stream.staged, acted, strict=True):
+            if staged.fault.kind not in STREAM_KINDS:
+                staged.fired, staged.done = fired, done
+        return stream
+
     def stage(self, faults: Iterable[Fault], next_id: int) -> list[Staged]:
         """Add faults; ``next_id`` is the session's next server id. An ``at`` fault of a
         stream kind must be for an event not sent yet (FaultError otherwise, nothing staged)."""

@@ -60,8 +60,9 @@ _BODIES: dict[tuple[str, str], dict[str, Any]] = {
     # What GET /_eventmirror/state answers (docs/serve.md, "State: export, import, reset").
     ("PUT", "/_eventmirror/state"): {
         "type": "object",
-        "required": ["format", "names", "oracles", "world"],
+        "required": ["faults", "format", "names", "oracles", "world"],
         "properties": {
+            "faults": {"type": "object"},
             "format": {"const": "eventmirror-serve/1"},
             "names": {"type": "object", "additionalProperties": {"type": "string"}},
             "oracles": {"type": "object"},

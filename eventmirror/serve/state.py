@@ -3,8 +3,10 @@ scenario steps run on the live world (``POST /_eventmirror/steps``); docs/serve.
 
 The document wraps the simulator's snapshot (:mod:`simulator.snapshot`, the world itself)
 with what the server adds: each session's oracle (its mirror's JSON form and how many of its
-events are folded in) and the names earlier steps saved. Staged faults and the journal of
-sensor actions and presentation controls are not part of it: loading a state clears them.
+events are folded in), each session's staged faults (how they renumbered its stream and how
+they acted so far), and the names earlier steps saved. The journal of sensor actions and
+presentation controls is not part of it (it is a log of calls, not state): loading a state
+clears it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from aiohttp import web
 
 import reducers
 from scenarios.engine import Client, Run, Stage, StepFailed
-from scenarios.faults import ClientStream
+from scenarios.faults import ClientStream, FaultError
 from scenarios.format import STEP_KEYS, parse_steps
 from scenarios.model import Deliver, Do, Open, Replay, Scenario, Step
 from scenarios.yamlload import ScenarioFileError, load_documents
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 #: The document's ``format``: another is refused.
 FORMAT: Final = "eventmirror-serve/1"
-_KEYS: Final = ("format", "names", "oracles", "world")
+_KEYS: Final = ("faults", "format", "names", "oracles", "world")
 
 
 def export(served: Served) -> dict[str, Any]:
@@ -41,7 +43,13 @@ def export(served: Served) -> dict[str, Any]:
         served.mirror(sid)  # folds what the session was sent since
         oracle = served.oracles[sid]
         oracles[sid] = {"cursor": oracle.cursor, "mirror": reducers.to_json(oracle.mirror)}
+    faults = {
+        sid: {"answers": own.answers, "segment": own.segment, "stream": own.stream.to_json()}
+        for sid, own in sorted(served.faults.items())
+        if sid in oracles
+    }
     return {
+        "faults": faults,
         "format": FORMAT,
         "names": dict(served.names),
         "oracles": oracles,
@@ -69,8 +77,40 @@ def load(served: Served, document: Any) -> None:
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         raise SnapshotError("$.names", "expected an object of names to UUIDs")
     oracles = _oracles(document["oracles"], world)
+    progress = _faults(document["faults"], world, oracles)
     served.world, served.oracles, served.names = world, oracles, dict(names)
     served.cleared()
+    for sid, (segment, answers) in progress.items():
+        served.faults[sid].segment, served.faults[sid].answers = segment, answers
+
+
+def _faults(data: Any, world: Any, oracles: dict[str, Oracle]) -> dict[str, tuple[int, int]]:
+    """Each session's client stream, put on its oracle (where the served state takes staged
+    faults from); answers where each session's answers had reached: (segment, answers)."""
+    if not isinstance(data, dict):
+        raise SnapshotError("$.faults", "expected an object of session ids to faults")
+    progress = {}
+    for sid, item in data.items():
+        path = f"$.faults.{sid}"
+        if sid not in oracles:
+            raise SnapshotError(path, f"no open session {sid!r} in the world")
+        if not isinstance(item, dict) or set(item) != {"answers", "segment", "stream"}:
+            raise SnapshotError(path, "expected an object with answers, segment and stream")
+        for key in ("answers", "segment"):
+            value = item[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SnapshotError(f"{path}.{key}", "expected a whole number >= 0")
+        events = world.sessions[sid].events
+        try:
+            where = path + ".stream"
+            stream = ClientStream.restored(world.seed, sid, item["stream"], events, where)
+        except FaultError as bad:
+            message = str(bad)
+            where, _, reason = message.partition(": ")
+            raise SnapshotError(where, reason) from None
+        oracles[sid].faults = stream
+        progress[sid] = (item["segment"], item["answers"])
+    return progress
 
 
 def _oracles(data: Any, world: Any) -> dict[str, Oracle]:

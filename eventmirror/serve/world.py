@@ -8,7 +8,6 @@ requests at once; after every change :meth:`Served.changed` wakes the waiting lo
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -63,13 +62,6 @@ class Served:
         self._begin()
         #: The starting state as ``GET /_eventmirror/state`` exports it: a reset loads it.
         self.start = export(self)
-        #: The starting scenarios' ``faults`` steps, which a state document does not hold:
-        #: a reset stages them again, as they were.
-        self._start_faults = {
-            sid: copy.deepcopy(oracle.faults)
-            for sid, oracle in self.oracles.items()
-            if oracle.faults is not None
-        }
 
     def _begin(self) -> None:
         #: The calls a client made that the simulator does not carry out by itself (sensor
@@ -87,16 +79,14 @@ class Served:
 
     def reset(self) -> None:
         """Back to the starting state: its export loaded, the starting scenarios' faults
-        staged again. Sessions logged in since are gone; waiting long-polls wake and find so."""
+        with it. Sessions logged in since are gone; waiting long-polls wake and find so."""
         from .state import load
 
         load(self, self.start)
-        for sid, stream in self._start_faults.items():
-            self.oracles[sid].faults = copy.deepcopy(stream)
-        self._begin()
 
     def cleared(self) -> None:
-        """A state was loaded: staged faults and the journal go, waiting long-polls wake."""
+        """A state was loaded: faults as its oracles hold them, the journal empty, waiting
+        long-polls woken."""
         self._begin()
         self.changed()
 

@@ -367,3 +367,70 @@ def test_a_faults_step_through_the_api_stages_faults_for_the_session(server: Ser
     assert status == 200 and [fault["kind"] for fault in staged] == ["error"]
     assert raw(server, "GET", f"/api/event?sid={ben}&timeout=0")[0] == 503
     assert server.control(f"sessions/{ben}/client-state", {"tags": {}})[1]["agrees"] is False
+
+
+def test_staged_faults_travel_with_the_state(second: Server) -> None:
+    """A gap that renumbered a session's stream, a fault still to come and a transport fault
+    that fired: all carried over, so the same polls get the same bytes from the copy."""
+    for first in servers(two_scenarios()):
+        n = len(first.control("sessions/s1/events", method="GET")[1])
+        faults = [
+            {"kind": "gap", "at": n, "size": 5},
+            {"kind": "error", "at": n},
+            {"kind": "duplicate", "probability": 0.5},
+            {"kind": "reset", "at": n + 3},
+        ]
+        assert first.control("sessions/s1/faults", {"faults": faults})[0] == 200
+        for _ in range(2):
+            first.control(
+                "commands/tags.create",
+                {"as": "anna", "with": {"label": "L", "policy": {"ben": 1}}},
+            )
+        assert raw(first, "GET", "/api/event?sid=s1&timeout=0")[0] == 503  # the error fired
+        assert raw(first, "GET", "/api/event?sid=s1&timeout=0")[0] == 200
+        exported = raw(first, "GET", "/_eventmirror/state")[1]
+        assert json.loads(exported)["faults"]["s1"]["stream"]["staged"][1]["done"] is True
+        assert second.call("PUT", "/_eventmirror/state", raw=exported)[0] == 200
+        assert raw(second, "GET", "/_eventmirror/state")[1] == exported
+        path = "sessions/s1/faults"
+        assert second.control(path, method="GET") == first.control(path, method="GET")
+        for server in (first, second):
+            for label in ("M", "N", "O", "P"):
+                server.control(
+                    "commands/tags.create",
+                    {"as": "anna", "with": {"label": label, "policy": {"ben": 1}}},
+                )
+        polls = [
+            [raw(server, "GET", f"/api/event?sid=s1&next={i}&timeout=0") for i in (0, n + 5, 1)]
+            for server in (first, second)
+        ]
+        assert polls[0] == polls[1]
+        assert all(status == 200 for status, _ in polls[0])
+        mirror = "sessions/s1/mirror"
+        assert second.control(mirror, method="GET") == first.control(mirror, method="GET")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda f: f.update(s9=f["s1"]), "$.faults.s9: no open session"),
+        (lambda f: f["s1"].update(segment=-1), "$.faults.s1.segment: expected a whole number"),
+        (
+            lambda f: f["s1"]["stream"]["staged"][0]["fault"].update(kind="gapp"),
+            "$.faults.s1.stream.staged[0].fault.kind: 'gapp' is none of",
+        ),
+        (lambda f: f["s1"]["stream"].update(mapped=999), "$.faults.s1.stream.mapped: expected"),
+        (lambda f: f["s1"]["stream"]["staged"][0].pop("since"), "$.faults.s1.stream.staged[0]:"),
+    ],
+)
+def test_bad_faults_in_a_state_are_422_naming_the_path(change: Any, says: str) -> None:
+    for server in servers(two_scenarios()):
+        assert (
+            server.control("sessions/s1/faults", {"faults": [{"kind": "gap", "at": 50}]})[0] == 200
+        )
+        before = raw(server, "GET", "/_eventmirror/state")[1]
+        document = _exported(server)
+        change(document["faults"])
+        status, answer = server.call("PUT", "/_eventmirror/state", document)
+        assert status == 422 and answer["error"].startswith(says), answer
+        assert raw(server, "GET", "/_eventmirror/state")[1] == before
