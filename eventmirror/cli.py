@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .arguments import event_id
 from .recording import DEFAULT_MAX_DOCUMENT, RecordingError
 from .replay import EXIT_OK, EXIT_USAGE
 
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--until-id",
         metavar="N",
-        type=_event_id,
+        type=event_id,
         help=(
             "stop after the event with id N (time travel to that point); the summary and "
             "--json (key until_id) say whether N was reached, past the end or before the "
@@ -165,18 +166,6 @@ def _positive(text: str) -> int:
     value = _whole_number(text)
     if value == 0:
         raise argparse.ArgumentTypeError("expected a number >= 1, got 0")
-    return value
-
-
-def _event_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an event id (a whole number), got {text!r}"
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an event id >= 0, got {value}")
     return value
 
 

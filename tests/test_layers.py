@@ -65,6 +65,7 @@ PLACEMENT: Final[Mapping[str, str]] = {
     "eventmirror.summary": TOP,
     "eventmirror.rejects": TOP,
     "eventmirror.progress": TOP,
+    "eventmirror.arguments": TOP,
     "eventmirror.fleet.*": TOP,
     "eventmirror.strategies": TOP,
     "eventmirror.client_machine": TOP,

@@ -39,19 +39,6 @@ def add_recording(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--me", metavar="UUID", help="the session's own user")
 
 
-def event_id(text: str) -> int:
-    """An ``--from-id``/``--to-id`` argument."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an event id (a whole number), got {text!r}"
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an event id >= 0, got {value}")
-    return value
-
-
 def not_in_recording(
     wanted: int, option: str, span: tuple[int | None, int | None], after: int | None = None
 ) -> str:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import event_id
 from .common import (
     EXIT_OK,
     UsageError,
@@ -22,7 +23,6 @@ from .common import (
     change_text,
     complain,
     dumps,
-    event_id,
     not_in_recording,
     when,
 )

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..arguments import event_id
 from .common import (
     EXIT_OK,
     UsageError,
@@ -28,7 +29,6 @@ from .common import (
     complain,
     describe,
     dumps,
-    event_id,
     not_in_recording,
     when,
 )
