@@ -163,6 +163,7 @@ class Timeline:
         # them, and how many event types they name.
         self._view: tuple[int, Mirror, int] = (0, start, 0)
         self._steps: Iterator[tuple[int, int, Any, Mirror, Mirror]] | None = None
+        self._stopped = False
         self._records_read = 0
         self._bytes_read = 0
         self._bytes_total: int | None = None
@@ -210,24 +211,34 @@ class Timeline:
 
     def feed(self, records: int) -> bool:
         """Read up to ``records`` more records; False once the whole recording is read (and
-        published). A prefix is published at every checkpoint and at the end."""
+        published). A prefix is published at every checkpoint and at the end (or when reading
+        fails: the error is raised, and the records read before it are published)."""
         steps = self._steps
         if steps is None:
             return False
         added = 0
-        for step in islice(steps, records):
-            self._add(*step)
-            added += 1
+        try:
+            for step in islice(steps, records):
+                self._add(*step)
+                added += 1
+        except BaseException:
+            self._stopped = True  # what was read stays answerable; the error goes on up
+            self._finish()
+            raise
         if added == records:
             return True
+        self._finish()
+        return False
+
+    def _finish(self) -> None:
         self._seal()
         self._steps = None
         self._view = (len(self._lines), self._last, len(self._type_names))
-        return False
 
     def reading_progress(self) -> Reading:
-        """How far :meth:`feed` has read (see :class:`Reading`)."""
-        done = self._steps is None
+        """How far :meth:`feed` has read (see :class:`Reading`); a reading stopped by an
+        error is not done, and everything it read is published."""
+        done = self._steps is None and not self._stopped
         total = self._bytes_total
         read = self._bytes_read if total is None or done else min(self._bytes_read, total)
         return Reading(
