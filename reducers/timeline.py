@@ -14,6 +14,12 @@ themselves are kept compressed, one block per checkpoint. The mirror after any r
 then its checkpoint with at most K - 1 records applied. :meth:`Timeline.memory` reports what
 is kept.
 
+A timeline can also be read a few records at a time, and asked meanwhile (from another
+thread too): :meth:`Timeline.reading` starts one, :meth:`Timeline.feed` reads more, and
+:meth:`Timeline.reading_progress` says how far it is. It answers for a *published* prefix,
+extended at every checkpoint and at the end: exactly what :meth:`Timeline.open` over those
+records would answer (the inspector serves its page this way while it reads).
+
 Entries are kept as columns (line, id, time, type, marks), not as objects, and the entities
 an event names as an index from each UUID to its entries; :meth:`Timeline.entry` builds an
 :class:`Entry` on demand.
