@@ -270,17 +270,18 @@ class Timeline:
         self._records_read = index + 1
         self._bytes_read += len(text) + 1
         event_id, event_type, time, entities, reason = read_record(text)
-        marks, gap = Mark(0), None
+        marks, gap = 0, None  # a plain int: building a Mark for every record costs a tenth
         if before.health is not after.health:
-            marks, gap, why = marks_of(before.health, after.health, before.last_id, event_id)
-            reason = why or reason
+            flags, gap, why = marks_of(before.health, after.health, before.last_id, event_id)
+            marks, reason = int(flags), why or reason
         if reason is not None or gap is not None:
             self._details[index] = (reason, gap)
         self._lines.append(line)
         self._ids.append(_NO_NUMBER if event_id is None else event_id)
         self._times.append(_NO_NUMBER if time is None else time)
-        self._types.append(self._code(event_type))
-        self._marks.append(int(marks))
+        code = 0 if event_type is None else self._type_codes.get(event_type)
+        self._types.append(self._code(event_type) if code is None else code)
+        self._marks.append(marks)
         if event_id is not None:
             self._first_of_id.setdefault(event_id, index)
         for uuid in entities:
