@@ -95,11 +95,12 @@ def summary(timeline: Timeline, name: str) -> dict[str, Any]:
 
 def parse_page(query: Mapping[str, str], timeline: Timeline) -> PageQuery:
     """The page query of a query string's parameters, checked against the timeline's size."""
+    done = timeline.reading_progress().done  # before the count: never behind it
     total = len(timeline)
     offset = _whole(query, "offset", 0)
     before = _whole(query, "before", None)
     limit = _whole(query, "limit", DEFAULT_LIMIT)
-    if max(offset, before or 0) > total and not timeline.reading_progress().done:
+    if max(offset, before or 0) > total and not done:
         raise still_reading(timeline, f"entry {max(offset, before or 0)} is not read yet")
     if offset > total:
         raise BadQuery(f"offset: past the end of the timeline ({total} entries), got {offset}")
@@ -188,8 +189,9 @@ def index_of(text: str, timeline: Timeline) -> int:
         index = int(text)
     except ValueError:
         raise BadQuery(f"index: expected a whole number, got {text!r}") from None
+    done = timeline.reading_progress().done  # before the count: never behind it
     total = len(timeline)
-    if index >= total and not timeline.reading_progress().done:
+    if index >= total and not done:
         raise still_reading(timeline, f"entry {index} is not read yet")
     if not 0 <= index < total:
         raise BadQuery(f"index: expected 0..{total - 1}, got {index}")
