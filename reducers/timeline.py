@@ -238,8 +238,8 @@ class Timeline:
 
     def _finish(self) -> None:
         self._seal()
-        self._steps = None
         self._view = (len(self._lines), self._last, len(self._type_names))
+        self._steps = None  # done only once all is published: a reader sees done, then all
 
     def reading_progress(self) -> Reading:
         """How far :meth:`feed` has read (see :class:`Reading`); a reading stopped by an
