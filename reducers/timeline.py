@@ -14,6 +14,12 @@ themselves are kept compressed, one block per checkpoint. The mirror after any r
 then its checkpoint with at most K - 1 records applied. :meth:`Timeline.memory` reports what
 is kept.
 
+A timeline can also be read a few records at a time, and asked meanwhile (from another
+thread too): :meth:`Timeline.reading` starts one, :meth:`Timeline.feed` reads more, and
+:meth:`Timeline.reading_progress` says how far it is. It answers for a *published* prefix,
+extended at every checkpoint and at the end: exactly what :meth:`Timeline.open` over those
+records would answer (the inspector serves its page this way while it reads).
+
 Entries are kept as columns (line, id, time, type, marks), not as objects, and the entities
 an event names as an index from each UUID to its entries; :meth:`Timeline.entry` builds an
 :class:`Entry` on demand.
@@ -26,10 +32,12 @@ unknown events included); ``mirror_at(n)`` is the mirror after the first ``n`` r
 from __future__ import annotations
 
 import fnmatch
+import os
 import zlib
 from array import array
 from collections.abc import Callable, Iterator
-from itertools import accumulate, pairwise
+from contextlib import suppress
+from itertools import accumulate, islice, pairwise
 from typing import Any, Final
 
 import attrs
@@ -48,6 +56,7 @@ __all__ = [
     "Entry",
     "IdNotFound",
     "Memory",
+    "Reading",
     "Timeline",
 ]
 
@@ -99,6 +108,23 @@ class Entry:
 
 
 @attrs.frozen
+class Reading:
+    """How far a timeline has read its recording: ``records`` read, ``published`` of them
+    answerable (a whole number of blocks of ``every`` records, all of them once ``done``),
+    and the bytes of the records read (their text and a line end each) of ``bytes_total``
+    (the file's size; None when the source is not a file)."""
+
+    records: int
+    published: int
+    bytes_read: int
+    bytes_total: int | None
+    done: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
 class Memory:
     """What a timeline keeps, in bytes: the records (compressed), the entry columns and the
     entity index (both exact, as allocated), and the checkpoints (an estimate: at most
@@ -137,7 +163,16 @@ class Timeline:
         self._by_entity: dict[str, array[int]] = {}
         self._first_of_id: dict[int, int] = {}
         self._cached_block: tuple[int, bytes, list[int]] | None = None
-        self.final = start
+        self._last = start
+        # What readers see, replaced whole (one assignment, so another thread reading while
+        # this one builds sees a consistent prefix): records answerable, the mirror after
+        # them, and how many event types they name.
+        self._view: tuple[int, Mirror, int] = (0, start, 0)
+        self._steps: Iterator[tuple[int, int, Any, Mirror, Mirror]] | None = None
+        self._stopped = False
+        self._records_read = 0
+        self._bytes_read = 0
+        self._bytes_total: int | None = None
 
     @classmethod
     def open(
@@ -152,37 +187,101 @@ class Timeline:
         """Read ``source`` (a path, an open file or events, as :func:`reducers.steps.steps`)
         once, keeping a checkpoint every ``every`` records; ``progress`` is called with the
         number of records read, every few thousand records and at the end."""
-        start = mirror if mirror is not None else empty(me)
-        timeline = cls(start, every)
-        count = 0
-        for index, line, data, before, after in applied(source, start):
-            timeline._add(index, line, data, before, after)
-            count = index + 1
-            if progress is not None and count % _PROGRESS_EVERY == 0:
-                progress(count)
-        timeline._seal()
+        timeline = cls.reading(source, every=every, me=me, mirror=mirror)
+        while timeline.feed(_PROGRESS_EVERY):
+            if progress is not None:
+                progress(timeline._records_read)
         if progress is not None:
-            progress(count)
+            progress(timeline._records_read)
         return timeline
+
+    @classmethod
+    def reading(
+        cls,
+        source: Source,
+        *,
+        every: int = DEFAULT_EVERY,
+        me: str | None = None,
+        mirror: Mirror | None = None,
+    ) -> Timeline:
+        """A timeline that has read nothing of ``source`` yet: :meth:`feed` reads it a few
+        records at a time, and meanwhile (from another thread too) the timeline answers for
+        the prefix published so far (:meth:`reading_progress`), exactly as :meth:`open` over
+        those records would."""
+        timeline = cls(mirror if mirror is not None else empty(me), every)
+        timeline._steps = applied(source, timeline._checkpoints[0])
+        if isinstance(source, str | os.PathLike):
+            with suppress(OSError):  # reading it says what is wrong, as it always did
+                timeline._bytes_total = os.path.getsize(source)
+        return timeline
+
+    def feed(self, records: int) -> bool:
+        """Read up to ``records`` more records; False once the whole recording is read (and
+        published). A prefix is published at every checkpoint and at the end (or when reading
+        fails: the error is raised, and the records read before it are published)."""
+        steps = self._steps
+        if steps is None:
+            return False
+        added = 0
+        try:
+            for step in islice(steps, records):
+                self._add(*step)
+                added += 1
+        except BaseException:
+            self._stopped = True  # what was read stays answerable; the error goes on up
+            self._finish()
+            raise
+        if added == records:
+            return True
+        self._finish()
+        return False
+
+    def _finish(self) -> None:
+        self._seal()
+        self._view = (len(self._lines), self._last, len(self._type_names))
+        self._steps = None  # done only once all is published: a reader sees done, then all
+
+    def reading_progress(self) -> Reading:
+        """How far :meth:`feed` has read (see :class:`Reading`); a reading stopped by an
+        error is not done, and everything it read is published."""
+        done = self._steps is None and not self._stopped
+        total = self._bytes_total
+        read = self._bytes_read if total is None or done else min(self._bytes_read, total)
+        return Reading(
+            records=self._records_read,
+            published=len(self),
+            bytes_read=total if done and total is not None else read,
+            bytes_total=total,
+            done=done,
+        )
+
+    @property
+    def final(self) -> Mirror:
+        """The mirror after the last record published."""
+        return self._view[1]
 
     def _add(self, index: int, line: int, data: Any, before: Mirror, after: Mirror) -> None:
         if index and index % self.every == 0:
             self._seal()
             self._checkpoints.append(before)
+            self._view = (index, before, len(self._type_names))
         text = data if type(data) is bytes else _text(data)
         self._pending.append(text)
+        self._records_read = index + 1
+        self._bytes_read += len(text) + 1
         event_id, event_type, time, entities, reason = read_record(text)
-        marks, gap = Mark(0), None
+        marks, gap = 0, None  # a plain int: building a Mark for every record costs a tenth
         if before.health is not after.health:
-            marks, gap, why = marks_of(before.health, after.health, before.last_id, event_id)
-            reason = why or reason
+            flags, gap, why = marks_of(before.health, after.health, before.last_id, event_id)
+            marks, reason = int(flags), why or reason
         if reason is not None or gap is not None:
             self._details[index] = (reason, gap)
         self._lines.append(line)
         self._ids.append(_NO_NUMBER if event_id is None else event_id)
         self._times.append(_NO_NUMBER if time is None else time)
-        self._types.append(self._code(event_type))
-        self._marks.append(int(marks))
+        code = 0 if event_type is None else self._type_codes.get(event_type)
+        self._types.append(self._code(event_type) if code is None else code)
+        self._marks.append(marks)
         if event_id is not None:
             self._first_of_id.setdefault(event_id, index)
         for uuid in entities:
@@ -190,7 +289,7 @@ class Timeline:
             if found is None:
                 found = self._by_entity[uuid] = array("I")
             found.append(index)
-        self.final = after
+        self._last = after
 
     def _code(self, event_type: str | None) -> int:
         if event_type is None:
@@ -211,7 +310,7 @@ class Timeline:
     # --- entries ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return self._view[0]
 
     def entry(self, index: int) -> Entry:
         """The entry of record ``index`` (0-based); ``IndexError`` past the end."""
@@ -255,14 +354,14 @@ class Timeline:
 
     def types(self) -> list[str]:
         """The event types the recording holds, sorted."""
-        return sorted(self._type_names)
+        return sorted(self._type_names[: self._view[2]])
 
     def index_of_id(self, event_id: int) -> int:
         """The index of the first record with id ``event_id``; :class:`IdNotFound` if none
         (the message says where the recording's ids start and end)."""
         found = self._first_of_id.get(event_id)
-        if found is None:
-            ids = [value for value in self._ids if value != _NO_NUMBER]
+        if found is None or found >= len(self):
+            ids = [value for value in self._ids[: len(self)] if value != _NO_NUMBER]
             span = f"its ids run from {min(ids)} to {max(ids)}" if ids else "it has no ids"
             raise IdNotFound(f"id {event_id} is not in the recording ({span})")
         return found
@@ -306,10 +405,11 @@ class Timeline:
 
     def mirror_at(self, count: int) -> Mirror:
         """The mirror after the first ``count`` records (0: the starting mirror)."""
-        if not 0 <= count <= len(self):
-            raise IndexError(f"{count} records: the timeline has {len(self)}")
-        if count == len(self):
-            return self.final
+        published, final, _ = self._view
+        if not 0 <= count <= published:
+            raise IndexError(f"{count} records: the timeline has {published}")
+        if count == published:
+            return final
         block = count // self.every
         mirror = self._checkpoints[block]
         first = block * self.every
@@ -393,7 +493,8 @@ class Timeline:
             ),
             columns_bytes=sum(column.itemsize * len(column) for column in columns),
             entity_index_bytes=sum(
-                len(uuid) + found.itemsize * len(found) for uuid, found in self._by_entity.items()
+                len(uuid) + found.itemsize * len(found)
+                for uuid, found in list(self._by_entity.items())
             ),
             checkpoint_bytes_estimate=self.every * BYTES_PER_EVENT_KEPT,
         )

@@ -4,7 +4,10 @@
 (docs/inspect.md) answer JSON: ``GET /api/summary``, ``GET /api/timeline``,
 ``GET /api/step/{index}``, ``GET /api/node``, ``GET /api/blame`` and
 ``GET /api/mirror/{index}`` (the whole JSON form); a bad parameter is a 400 with
-``{"error": reason}``, an unknown address a 404 the same way.
+``{"error": reason}``, an unknown address a 404 the same way. While the recording is still
+being read, the endpoints answer for the entries read so far, and a question about an entry
+past them is a 409 with ``{"error": "still reading: …", "reading": {...}}`` (asked again
+later, it is answered).
 
 Only requests naming this machine in their ``Host`` are answered (127.0.0.1, localhost,
 ::1, or the address given to bind): a web page elsewhere cannot read the recording by
@@ -21,10 +24,11 @@ import msgspec
 from aiohttp import web
 
 from . import queries
-from .source import Timeline
+from .source import Builder, Timeline
 
 _TIMELINE: Final = web.AppKey("timeline", Timeline)
-_SUMMARY: Final = web.AppKey("summary", dict)
+_SUMMARY: Final = web.AppKey("summary", queries.Summary)
+_BUILDER: Final = web.AppKey("builder", Builder)
 _HOSTS: Final = web.AppKey("hosts", frozenset)
 
 #: The page's files, by name, with their content types.
@@ -38,12 +42,17 @@ _LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def make_app(timeline: Timeline, name: str, host: str = "127.0.0.1") -> web.Application:
+def make_app(
+    timeline: Timeline, name: str, host: str = "127.0.0.1", builder: Builder | None = None
+) -> web.Application:
     """The application serving ``timeline`` (``name``: the recording, as the header shows
-    it); ``host`` is the address it binds, also accepted in ``Host`` headers."""
+    it); ``host`` is the address it binds, also accepted in ``Host`` headers; ``builder``,
+    the thread still reading the timeline, if one is (its error is shown)."""
     app = web.Application(middlewares=[_local_only, _json_errors])
     app[_TIMELINE] = timeline
-    app[_SUMMARY] = queries.summary(timeline, name)
+    app[_SUMMARY] = queries.Summary(timeline, name)
+    if builder is not None:
+        app[_BUILDER] = builder
     app[_HOSTS] = _LOCAL_HOSTS | {host.strip("[]")}
     pages = {name: _static(name) for name in STATIC}
     app.router.add_get("/", _file_handler("index.html", pages))
@@ -93,6 +102,9 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return await handler(request)
     except queries.BadQuery as bad:
         return _json({"error": str(bad)}, 400)
+    except queries.StillReading as early:
+        reading = request.app[_TIMELINE].reading_progress().to_json()
+        return _json({"error": str(early), "reading": reading}, 409)
     except web.HTTPNotFound:
         return _json({"error": f"no such address: {request.path}"}, 404)
     except web.HTTPMethodNotAllowed:
@@ -100,12 +112,13 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 async def _summary(request: web.Request) -> web.StreamResponse:
-    return _json(request.app[_SUMMARY])
+    builder = request.app.get(_BUILDER)
+    return _json(request.app[_SUMMARY].answer(None if builder is None else builder.error))
 
 
 async def _timeline(request: web.Request) -> web.StreamResponse:
     timeline = request.app[_TIMELINE]
-    query = queries.parse_page(request.query, len(timeline))
+    query = queries.parse_page(request.query, timeline)
     return _json(queries.page(timeline, query))
 
 

@@ -38,6 +38,20 @@ class BadQuery(ValueError):
     """A question the inspector cannot answer as asked; the message says why."""
 
 
+class StillReading(LookupError):
+    """A question about a part of the recording not read yet: asked again later, it will
+    be answered. The message says how far reading is."""
+
+
+def still_reading(timeline: Timeline, what: str) -> StillReading:
+    read = timeline.reading_progress()
+    if read.bytes_total is None:
+        far = f"{read.records:,} records read"
+    else:
+        far = f"{read.bytes_read:,} of {read.bytes_total:,} bytes"
+    return StillReading(f"still reading: {far} ({len(timeline):,} entries ready); {what}")
+
+
 class PageQuery(msgspec.Struct, frozen=True):
     offset: int = 0
     before: int | None = None
@@ -47,21 +61,47 @@ class PageQuery(msgspec.Struct, frozen=True):
     path: str | None = None
 
 
+class Summary:
+    """What the page's header shows: the recording, how many entries are ready, how far
+    reading is, how many entries carry each mark (every mark named, in the library's
+    order), and the event types. Marks are counted once per entry, as entries get ready."""
+
+    def __init__(self, timeline: Timeline, name: str) -> None:
+        self.timeline, self.name = timeline, name
+        self._counted = 0
+        self._marks = dict.fromkeys(MARK_NAMES.values(), 0)
+
+    def answer(self, error: str | None = None) -> dict[str, Any]:
+        timeline = self.timeline
+        reading = timeline.reading_progress()  # before the count: never behind it
+        total = len(timeline)
+        for index in timeline.select(marked=True, start=self._counted, stop=total):
+            for mark in timeline.entry(index).to_json()["marks"]:
+                self._marks[mark] = self._marks.get(mark, 0) + 1
+        self._counted = max(self._counted, total)
+        return {
+            "name": self.name,
+            "total": total,
+            "marks": dict(self._marks),
+            "types": timeline.types(),
+            "reading": {**reading.to_json(), "error": error},
+        }
+
+
 def summary(timeline: Timeline, name: str) -> dict[str, Any]:
-    """What the page's header shows: the recording, its size, how many entries carry each
-    mark (every mark named, in the library's order), and its event types."""
-    marks = dict.fromkeys(MARK_NAMES.values(), 0)
-    for index in timeline.select(marked=True):
-        for mark in timeline.entry(index).to_json()["marks"]:
-            marks[mark] = marks.get(mark, 0) + 1
-    return {"name": name, "total": len(timeline), "marks": marks, "types": timeline.types()}
+    """The :class:`Summary` of a timeline, once."""
+    return Summary(timeline, name).answer()
 
 
-def parse_page(query: Mapping[str, str], total: int) -> PageQuery:
+def parse_page(query: Mapping[str, str], timeline: Timeline) -> PageQuery:
     """The page query of a query string's parameters, checked against the timeline's size."""
+    done = timeline.reading_progress().done  # before the count: never behind it
+    total = len(timeline)
     offset = _whole(query, "offset", 0)
     before = _whole(query, "before", None)
     limit = _whole(query, "limit", DEFAULT_LIMIT)
+    if max(offset, before or 0) > total and not done:
+        raise still_reading(timeline, f"entry {max(offset, before or 0)} is not read yet")
     if offset > total:
         raise BadQuery(f"offset: past the end of the timeline ({total} entries), got {offset}")
     if before is not None and before > total:
@@ -83,7 +123,9 @@ def parse_page(query: Mapping[str, str], total: int) -> PageQuery:
 
 def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
     """The entries matching the query from its position on (or before it, backwards), in
-    timeline order, with where to continue each way (``null``: nothing more that way)."""
+    timeline order, with where to continue each way (``null``: nothing more that way; while
+    the recording is still being read, forward continues at the end of what is read)."""
+    done = timeline.reading_progress().done  # before the count: never behind it
     total = len(timeline)
     changed = None if query.path is None else changed_at(timeline, query.path)
     window = SCAN_BUDGET if query.type or query.entity or query.path else query.limit
@@ -102,7 +144,7 @@ def page(timeline: Timeline, query: PageQuery) -> dict[str, Any]:
     return {
         "total": total,
         "entries": [timeline.entry(index).to_json() for index in found],
-        "next": following if following < total else None,
+        "next": following if following < total or not done else None,
         "previous": preceding if preceding > 0 else None,
     }
 
@@ -147,7 +189,10 @@ def index_of(text: str, timeline: Timeline) -> int:
         index = int(text)
     except ValueError:
         raise BadQuery(f"index: expected a whole number, got {text!r}") from None
+    done = timeline.reading_progress().done  # before the count: never behind it
     total = len(timeline)
+    if index >= total and not done:
+        raise still_reading(timeline, f"entry {index} is not read yet")
     if not 0 <= index < total:
         raise BadQuery(f"index: expected 0..{total - 1}, got {index}")
     return index

@@ -8,9 +8,29 @@ inspector uses, so the server and its tests say exactly what they depend on.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TextIO
+import threading
+from collections.abc import Callable
+from typing import Any, Final, Protocol, TextIO
 
 from reducers import Change, Mirror
+
+#: Records the builder reads between two looks at the clock by other threads: small enough
+#: that the server's thread gets the interpreter often, large enough to cost nothing.
+BUILD_CHUNK: Final = 1000
+
+
+class Reading(Protocol):
+    """How far the timeline has read its recording."""
+
+    @property
+    def records(self) -> int: ...
+    @property
+    def bytes_read(self) -> int: ...
+    @property
+    def bytes_total(self) -> int | None: ...
+    @property
+    def done(self) -> bool: ...
+    def to_json(self) -> dict[str, Any]: ...
 
 
 class Entry(Protocol):
@@ -53,6 +73,50 @@ class Timeline(Protocol):
     def mirror_after(self, index: int) -> Mirror: ...
     def changes_at(self, index: int) -> list[Change]: ...
     def blame(self, pointer: str, *, upto: int | None = None, history: bool = False) -> Blame: ...
+    def reading_progress(self) -> Reading: ...
+
+
+class Growing(Timeline, Protocol):
+    """A timeline still reading its recording: :meth:`feed` reads more of it."""
+
+    def feed(self, records: int) -> bool: ...
+
+
+class Builder:
+    """Reads a growing timeline to its end in a thread of its own, while the server answers
+    for the part read so far; :attr:`error` says why reading stopped early, if it did."""
+
+    def __init__(self, timeline: Growing, progress: Callable[[int], None] | None = None) -> None:
+        self.timeline = timeline
+        self.progress = progress
+        self.error: str | None = None
+        self.finished = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="timeline-builder", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while self.timeline.feed(BUILD_CHUNK):
+                if self.progress is not None:
+                    self.progress(self.timeline.reading_progress().records)
+        except Exception as failed:  # shown on the page and on stderr, never a silent stop
+            self.error = f"reading stopped: {failed}"
+        finally:
+            self.finished.set()
+
+
+def start_reading(path: str, *, every: int | None = None, me: str | None = None) -> Growing:
+    """The recording at ``path`` as a timeline that has read its first record (so a file
+    that cannot be read is an error here, before any server starts); :class:`Builder`
+    reads the rest."""
+    from reducers.timeline import DEFAULT_EVERY
+    from reducers.timeline import Timeline as Library
+
+    timeline = Library.reading(path, every=every or DEFAULT_EVERY, me=me)
+    timeline.feed(1)
+    return timeline
 
 
 def open_timeline(

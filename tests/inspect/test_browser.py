@@ -4,18 +4,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from eventmirror.inspect.app import make_app
+from reducers.timeline import Timeline
 from tests.support import CHROMIUM, needs_chromium
 
-from .conftest import CONTACT, DESCRIPTION, FAX, ME
+from .conftest import CONTACT, DESCRIPTION, FAX, LINES, ME
 
 pytestmark = needs_chromium
 
@@ -36,10 +44,21 @@ def url(recording: Path) -> Iterator[str]:
         if not found:
             server.kill()
             pytest.fail(f"no address from eventmirror inspect: {banner!r} {server.communicate()}")
+        _wait_until_read(found.group(1))
         yield found.group(1)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _wait_until_read(url: str) -> None:
+    """The tests below look at the whole recording: wait for the server to have read it."""
+    for _ in range(600):
+        with urllib.request.urlopen(url + "api/summary") as answer:
+            if json.load(answer)["reading"]["done"]:
+                return
+        time.sleep(0.05)  # polling, not an assertion: the loop fails below if never done
+    pytest.fail("the server never finished reading the recording")
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +169,52 @@ def test_clicking_a_value_shows_its_blame_and_the_blamed_event_opens(page: Page)
     blamed.click()
     expect(page.get_by_test_id("step-title")).to_have_text("#3 object_modify · id 3")
     expect(page.locator(entry(page, 3))).to_have_class(re.compile(r"\bselected\b"))
+
+
+@contextmanager
+def serving(timeline: Timeline) -> Iterator[str]:
+    """``timeline`` served from a thread of this process (so the test can feed it)."""
+    from aiohttp import web
+
+    loop = asyncio.new_event_loop()
+    started: list[str] = []
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        runner = web.AppRunner(make_app(timeline, "marks.jsonl"), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        started.append(f"http://127.0.0.1:{runner.addresses[0][1]}/")
+        await stop.wait()
+        await runner.cleanup()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    for _ in range(600):
+        if started:
+            break
+        time.sleep(0.01)  # waiting for the port, not an assertion
+    try:
+        yield started[0]
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+
+
+def test_the_page_shows_how_far_reading_is_and_fills_in(browser: Browser, recording: Path) -> None:
+    growing = Timeline.reading(recording, every=3, me=ME)
+    growing.feed(4)  # three entries ready of ten
+    with serving(growing) as url:
+        page = browser.new_page()
+        page.goto(url)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.get_by_test_id("reading")).to_be_visible()
+        expect(page.get_by_test_id("reading")).to_contain_text("reading the recording…")
+        expect(page.get_by_test_id("counts")).to_contain_text("3 entries")
+        assert indexes(page) == [0, 1, 2]
+        while growing.feed(3):
+            pass
+        expect(page.get_by_test_id("counts")).to_contain_text(f"{len(LINES)} entries")
+        expect(page.get_by_test_id("timeline-entry")).to_have_count(len(LINES))
+        expect(page.get_by_test_id("reading")).to_be_hidden()
+        page.close()

@@ -32,7 +32,7 @@ def timeline(recording: Path) -> Timeline:
 
 def _page(timeline: Timeline, filters: dict[str, str], **position: int) -> dict[str, Any]:
     query = {**filters, **{name: str(value) for name, value in position.items()}}
-    return queries.page(timeline, queries.parse_page(query, len(timeline)))
+    return queries.page(timeline, queries.parse_page(query, timeline))
 
 
 @given(filters=FILTERS, limit=st.integers(1, 4), start=st.integers(0, 10))

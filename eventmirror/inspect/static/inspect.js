@@ -26,6 +26,7 @@ const state = {
   entries: [], // loaded entries, in timeline order
   next: null, // where scanning forward continues (null: at the end)
   previous: null, // where scanning backward continues (null: at the start)
+  reading: null, // how far the server has read the recording (the summary's "reading")
   selected: null, // the selected entry's index
   step: null, // the selected step's answer
   loading: false,
@@ -88,13 +89,18 @@ function compact(value) {
 
 // -- the header ---------------------------------------------------------------------------
 
+// While the server is still reading the recording, the header is asked again this often.
+const READING_POLL_MS = 1000;
+
 async function loadSummary() {
   const summary = await api("/api/summary");
   state.total = summary.total;
+  state.reading = summary.reading;
   document.title = `${summary.name} - eventmirror inspect`;
   $("name").textContent = summary.name;
   const parts = [`${summary.total.toLocaleString("en")} entries`];
   const legend = $("legend");
+  legend.replaceChildren();
   for (const [mark, count] of Object.entries(summary.marks)) {
     if (count) parts.push(`${count.toLocaleString("en")} ${mark}`);
     legend.append(
@@ -107,8 +113,34 @@ async function loadSummary() {
     );
   }
   $("counts").textContent = parts.join(" · ");
+  $("reading").textContent = readingLine(summary.reading);
+  $("reading").hidden = summary.reading.done && !summary.reading.error;
   const types = $("types");
-  for (const type of summary.types) types.append(el("option", { value: type }));
+  types.replaceChildren(...summary.types.map((type) => el("option", { value: type })));
+}
+
+function readingLine(reading) {
+  if (reading.error) return reading.error;
+  if (reading.done) return "";
+  const records = `${reading.records.toLocaleString("en")} records`;
+  if (reading.bytes_total === null) return `reading the recording… ${records} so far`;
+  const percent = reading.bytes_total ? Math.floor((100 * reading.bytes_read) / reading.bytes_total) : 100;
+  return `reading the recording… ${percent}% (${records}); the timeline fills in as it is read`;
+}
+
+// Until the recording is read: the header again, and the timeline's next page once there is
+// one (the first page only fills in as the server reads).
+async function followReading() {
+  if (!state.reading || state.reading.done) return;
+  await new Promise((resolve) => setTimeout(resolve, READING_POLL_MS));
+  try {
+    await loadSummary();
+  } catch (error) {
+    showError(error);
+  }
+  if (state.entries.length < PAGE && state.next !== null) await loadMore();
+  else renderTimeline();
+  await followReading();
 }
 
 // -- the timeline -------------------------------------------------------------------------
@@ -155,6 +187,7 @@ async function scan(params) {
     answer.entries = answer.entries.map(normalized);
     if (answer.entries.length) return answer;
     if ("before" in params ? answer.previous === null : answer.next === null) return answer;
+    if (!("before" in params) && answer.next === params.offset) return answer; // not read yet
     params = "before" in params ? { before: answer.previous } : { offset: answer.next };
     $("status").textContent = `searching… #${answer.next ?? answer.previous}`;
   }
@@ -502,6 +535,7 @@ async function start() {
   else await reloadTimeline(0);
   document.body.dataset.ready = "true";
   $("timeline").focus();
+  followReading();
 }
 
 start();
