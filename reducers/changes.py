@@ -41,6 +41,9 @@ _SMALL_SLICE: Final = 64
 _ABSENT: Final = object()  # not None: a metadata value may be JSON null
 #: The containers compared key by key (the JSON form writes both as objects).
 _MAPS: Final = (dict, immutables.Map)
+#: Values whose JSON form is themselves, compared as :func:`reducers.diff` compares JSON
+#: (not floats: NaN and infinities are written ``null``).
+_SCALARS: Final = frozenset({str, int, bool, type(None)})
 
 
 def named_strings(data: Any) -> frozenset[str]:
@@ -144,6 +147,10 @@ def _parts(
     (a large one among the candidate keys, when they account for its size), and only the
     entries that are not the same object are encoded."""
     if a is b:
+        return
+    if type(a) in _SCALARS and type(b) in _SCALARS:  # JSON as they are: nothing to encode
+        if type(a) is not type(b) or a != b:
+            yield Change(pointer(*keys), "changed", old=a, new=b)
         return
     if not (isinstance(a, _MAPS) and isinstance(b, _MAPS)):
         yield from _walk(_json(a), _json(b), keys)

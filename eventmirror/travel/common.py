@@ -10,7 +10,6 @@ one JSON document.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -126,17 +125,19 @@ def _description(uuid: str, mirror: Mirror, files: bool) -> str | None:
 Describe = Callable[[str, bool], "str | None"]
 
 
-@functools.lru_cache(maxsize=4096)  # a log asks twice for each path: which names, which changed
 def path_entities(path: str) -> tuple[tuple[str, bool], ...]:
     """The entities a change's path names, each with whether it is a file: its entity, and
     a file inside a volume."""
-    from reducers import parse_pointer
-
-    keys = parse_pointer(path)
+    # The first four keys are all it reads (a change's path is a well-formed pointer).
+    keys = [_unescaped(key) for key in path.split("/", 5)[1:5]]
     entities = [(keys[1], False)] if len(keys) > 1 else []
     if len(keys) > 3 and keys[0] == "volumes" and keys[2] == "files":
         entities.append((keys[3], True))
     return tuple(entities)
+
+
+def _unescaped(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~") if "~" in key else key
 
 
 def described_keys(path: str, *mirrors: Mirror, names: Describe | None = None) -> dict[str, str]:

@@ -17,7 +17,7 @@ import argparse
 import fnmatch
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import (
     EXIT_OK,
@@ -31,12 +31,11 @@ from .common import (
     dumps,
     event_id,
     not_in_recording,
-    path_entities,
     when,
 )
 
 if TYPE_CHECKING:
-    from reducers import Change, Mirror, Step
+    from reducers import Change, Step
 
 #: The marks a log always shows, whatever the filters: the stream's own events.
 _STREAM_MARKS = ("gap", "reset", "duplicate", "rejected", "unknown type")
@@ -94,7 +93,6 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
     first_id: int | None = None
     last_id: int | None = None
     final = reducers.empty(args.me)
-    names = _Names()
     for step in _steps(args):
         final = step.mirror
         if step.id is not None:
@@ -116,7 +114,7 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
             if args.changes and shown:
                 named = named_strings(step.data)
                 changes = step_changes(step.before, step.mirror, step.type, named)
-            _write(out, step, changes, args.json, names.of(step, changes))
+            _write(out, step, changes, args.json, _names(step))
         if args.to_id is not None and step.id == args.to_id:
             return EXIT_OK
     span = (first_id, last_id)
@@ -203,57 +201,18 @@ def _entity(uuid: str, names: Describe) -> str:
     return uuid if name is None else f"{uuid} ({dumps(name)})"
 
 
-class _Names:
-    """Entity descriptions as :func:`describe` finds them in a step's mirrors (after, then
-    before), remembered from step to step: the log asks for the same entities again and
-    again, and looking one up costs a search through six slices.
+def _names(step: Step) -> Describe:
+    """How to describe an entity in ``step``: as :func:`describe` finds it in the mirror
+    after, then before, each entity looked up once (the event's line names it, and then
+    each of its changes: a search through six slices every time)."""
+    before, after = step.before, step.mirror
+    found: dict[tuple[str, bool], str | None] = {}
 
-    A remembered description holds for the mirror after the step that found it, and stays
-    true in the next step's mirrors unless that step changed the entity: an entity no change
-    path names is the same in both mirrors, so both give the description the last mirror
-    gave. So it is kept only while the steps follow one another each with its changes (the
-    paths it changed name the entities to look up afresh); any other step forgets them.
-    """
+    def names(uuid: str, files: bool) -> str | None:
+        key = (uuid, files)
+        if key in found:
+            return found[key]
+        text = found[key] = describe(uuid, after, before, files=files)
+        return text
 
-    def __init__(self) -> None:
-        self.mirror: Mirror | None = None  # the mirror the remembered descriptions hold for
-        self.known: dict[tuple[str, bool], str | None] = {}
-
-    def of(self, step: Step, changes: list[Change] | None) -> Describe:
-        """How to describe an entity in ``step`` (which changed ``changes``, None: unknown)."""
-        before, after = step.before, step.mirror
-        if changes is None or before is not self.mirror:
-            self.known.clear()
-        self.mirror = after if changes is not None else None
-        fresh: set[str] = set()
-        for change in changes or ():
-            entities = path_entities(change.path)
-            if change.path.startswith("/volumes/") and _whole_files(change.path):
-                self.known.clear()  # a volume or its files as a whole: any file's name
-            fresh.update(key for key, _ in entities)
-        known = self.known
-        for key in fresh:
-            known.pop((key, False), None)
-            known.pop((key, True), None)
-
-        # The changed entities, asked for once per change: remembered for this step only.
-        this_step: dict[tuple[str, bool], str | None] = {}
-
-        def names(uuid: str, files: bool) -> str | None:
-            memo = this_step if uuid in fresh else known
-            found = memo.get((uuid, files), _UNKNOWN)
-            if found is _UNKNOWN:
-                found = memo[uuid, files] = describe(uuid, after, before, files=files)
-            return found  # type: ignore[return-value]
-
-        return names
-
-
-_UNKNOWN: Final = object()
-
-
-def _whole_files(path: str) -> bool:
-    """Whether a path under ``/volumes`` holds a volume's files whole (``/volumes/V``,
-    ``/volumes/V/files``)."""
-    depth = path.count("/")
-    return depth <= 2 or (depth == 3 and path.endswith("/files"))
+    return names
