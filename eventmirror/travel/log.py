@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import functools
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -188,7 +189,7 @@ def _text(step: Step, changes: list[Change] | None, names: Describe) -> Iterator
     named = " ".join(_entity(uuid, names) for uuid in step.entities)
     notes = [name for name in marks if name not in ("gap", "reset")]
     note = f"  [{', '.join(notes)}]" if notes else ""
-    head = f"id {step.id:<7} {when(step.time)}  {step.type:<27} {named}".rstrip()
+    head = f"id {step.id:<7} {_when(step.time)}  {step.type:<27} {named}".rstrip()
     yield head + note
     if step.reason is not None and ("anomaly" in marks or "unknown field" in marks):
         yield f"    ! {step.reason}"
@@ -199,6 +200,10 @@ def _text(step: Step, changes: list[Change] | None, names: Describe) -> Iterator
 def _entity(uuid: str, names: Describe) -> str:
     name = names(uuid, False)
     return uuid if name is None else f"{uuid} ({dumps(name)})"
+
+
+#: Event times repeat (many events a second): each written once.
+_when = functools.lru_cache(maxsize=256)(when)
 
 
 def _names(step: Step) -> Describe:
