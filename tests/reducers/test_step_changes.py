@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reducers.changes import _json, _parts
+from reducers.changes import _compared, _json, _parts
 from reducers.diff import _walk
 
 #: Values an entity's field may hold as it is written: JSON scalars (and the ones JSON
@@ -25,3 +25,29 @@ def test_two_values_compare_as_their_json_forms(old: Any, new: Any) -> None:
     # Scalars are compared as they are, without encoding: 1, 1.0 and true still differ.
     keys = ("objects", "o-1", "description")
     assert list(_parts(old, new, keys, set())) == list(_walk(_json(old), _json(new), keys))
+
+
+JSON = st.recursive(
+    SCALARS.filter(lambda value: value == value),  # JSON has no NaN
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c/~"]), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(JSON, JSON)
+def test_two_json_values_compare_as_diff_walks_them(old: Any, new: Any) -> None:
+    # Entries with the same JSON text are skipped: what is left is diff's own walk.
+    keys = ("chats", "c-1", "message")
+    assert list(_compared(old, new, keys)) == list(_walk(old, new, keys))
+
+
+@given(
+    st.dictionaries(st.sampled_from("ab"), LOOKALIKES.filter(lambda value: value == value)),
+    st.dictionaries(st.sampled_from("ab"), LOOKALIKES.filter(lambda value: value == value)),
+)
+def test_entries_equal_in_python_but_not_in_json_are_changes(old: Any, new: Any) -> None:
+    keys = ("sensors", "s-1", "data")
+    assert list(_compared(old, new, keys)) == list(_walk(old, new, keys))
