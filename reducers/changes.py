@@ -117,7 +117,7 @@ def _guided(
         elif b is _ABSENT:
             changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
         else:
-            written_a, written_b = _written_entity(name, key, a), _written_entity(name, key, b)
+            written_a, written_b = _written(name, key, a), _written(name, key, b)
             changes.extend(_parts(written_a, written_b, (name, key), candidates, every))
     return changes
 
@@ -132,7 +132,27 @@ def _every_key(name: str, old: Any, new: Any, candidates: set[str], every: bool)
 
 
 def _entity(name: str, key: str, entity: Any) -> Any:
-    return _json(_written_entity(name, key, entity))
+    return _json(_written(name, key, entity))
+
+
+#: The written forms found last, by slice and key, with the entity each was found for (held
+#: here, so the same object is that entity): what one step writes after is what the next
+#: writes before, and writing a chat or a sensor orders all its messages or points.
+_LAST_WRITTEN: dict[tuple[str, str], tuple[Any, Any]] = {}
+_KEEP_WRITTEN: Final = 1024
+
+
+def _written(name: str, key: str, entity: Any) -> Any:
+    """``_written_entity``, remembered for the entity while it is the last one seen there
+    (written forms are not changed by the comparison)."""
+    found = _LAST_WRITTEN.get((name, key))
+    if found is not None and found[0] is entity:
+        return found[1]
+    written = _written_entity(name, key, entity)
+    if len(_LAST_WRITTEN) >= _KEEP_WRITTEN:
+        _LAST_WRITTEN.clear()
+    _LAST_WRITTEN[name, key] = (entity, written)
+    return written
 
 
 def _compared(old: Any, new: Any, keys: tuple[str, ...]) -> Iterator[Change]:
