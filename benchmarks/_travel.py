@@ -5,7 +5,7 @@ process like every other task (:mod:`benchmarks._pipelines`):
 - ``travel_blame``: ``reducers.blame(path, pointer, history=True)`` for an object's
   description that changes many times;
 - ``travel_log``: ``eventmirror log --changes`` in full (every event, its changes found and
-  written as text), its output thrown away;
+  written as text, or as JSON Lines with ``"json": true``), its output thrown away;
 - ``travel_open``: ``reducers.Timeline.open`` with a checkpoint every K records, how resident
   memory grew, then the mirror at random records (jumps through the checkpoints).
 
@@ -82,8 +82,9 @@ def travel_log(spec: Spec) -> Result:
     from eventmirror.cli import build_parser
     from eventmirror.travel.log import _log
 
+    json = ["--json"] if spec.get("json") else []  # JSON Lines instead of text
     args: argparse.Namespace = build_parser().parse_args(
-        ["log", spec["path"], "--changes", "--me", ME]
+        ["log", spec["path"], "--changes", *json, "--me", ME]
     )
     seconds, status = _seconds(lambda: _log(args, _Discard()))
     assert status == 0

@@ -41,6 +41,9 @@ _SMALL_SLICE: Final = 64
 _ABSENT: Final = object()  # not None: a metadata value may be JSON null
 #: The containers compared key by key (the JSON form writes both as objects).
 _MAPS: Final = (dict, immutables.Map)
+#: Values whose JSON form is themselves, compared as :func:`reducers.diff` compares JSON
+#: (not floats: NaN and infinities are written ``null``).
+_SCALARS: Final = frozenset({str, int, bool, type(None)})
 
 
 def named_strings(data: Any) -> frozenset[str]:
@@ -114,7 +117,7 @@ def _guided(
         elif b is _ABSENT:
             changes.append(Change(pointer(name, key), "removed", old=_entity(name, key, a)))
         else:
-            written_a, written_b = _written_entity(name, key, a), _written_entity(name, key, b)
+            written_a, written_b = _written(name, key, a), _written(name, key, b)
             changes.extend(_parts(written_a, written_b, (name, key), candidates, every))
     return changes
 
@@ -129,11 +132,55 @@ def _every_key(name: str, old: Any, new: Any, candidates: set[str], every: bool)
 
 
 def _entity(name: str, key: str, entity: Any) -> Any:
-    return _json(_written_entity(name, key, entity))
+    return _json(_written(name, key, entity))
+
+
+#: The written forms found last, by slice and key, with the entity each was found for (held
+#: here, so the same object is that entity): what one step writes after is what the next
+#: writes before, and writing a chat or a sensor orders all its messages or points.
+_LAST_WRITTEN: dict[tuple[str, str], tuple[Any, Any]] = {}
+_KEEP_WRITTEN: Final = 1024
+
+
+def _written(name: str, key: str, entity: Any) -> Any:
+    """``_written_entity``, remembered for the entity while it is the last one seen there
+    (written forms are not changed by the comparison)."""
+    found = _LAST_WRITTEN.get((name, key))
+    if found is not None and found[0] is entity:
+        return found[1]
+    written = _written_entity(name, key, entity)
+    if len(_LAST_WRITTEN) >= _KEEP_WRITTEN:
+        _LAST_WRITTEN.clear()
+    _LAST_WRITTEN[name, key] = (entity, written)
+    return written
+
+
+def _compared(old: Any, new: Any, keys: tuple[str, ...]) -> Iterator[Change]:
+    """:func:`reducers.diff`'s walk of two JSON values, skipping, in an object, the entries
+    with the same JSON text (a chat's messages, a sensor's points, rewritten whole on each
+    event: one of them changed); the others are walked as ``diff`` walks them."""
+    if not (type(old) is dict and type(new) is dict):
+        yield from _walk(old, new, keys)
+        return
+    encode = ENCODER.encode
+    for key in sorted(old.keys() | new.keys()):
+        if key not in new:
+            yield Change(pointer(*keys, key), "removed", old=old[key])
+        elif key not in old:
+            yield Change(pointer(*keys, key), "added", new=new[key])
+        else:
+            a, b = old[key], new[key]
+            if encode(a) != encode(b):  # the same text is the same value; else look closer
+                yield from _compared(a, b, (*keys, key))
 
 
 def _json(part: Any) -> Any:
-    return _DECODE(part) if isinstance(part, msgspec.Raw) else _DECODE(ENCODER.encode(part))
+    return _DECODE(_text(part))
+
+
+def _text(part: Any) -> Any:
+    """A part's JSON text (a :class:`msgspec.Raw` is its own)."""
+    return part if isinstance(part, msgspec.Raw) else ENCODER.encode(part)
 
 
 def _parts(
@@ -145,8 +192,16 @@ def _parts(
     entries that are not the same object are encoded."""
     if a is b:
         return
+    if type(a) in _SCALARS and type(b) in _SCALARS:  # JSON as they are: nothing to encode
+        if type(a) is not type(b) or a != b:
+            yield Change(pointer(*keys), "changed", old=a, new=b)
+        return
     if not (isinstance(a, _MAPS) and isinstance(b, _MAPS)):
-        yield from _walk(_json(a), _json(b), keys)
+        # Rebuilt for the written form, equal parts are often not the same object: the
+        # same JSON text (keys sorted) is the same value, found in C before walking it.
+        text_a, text_b = _text(a), _text(b)
+        if text_a != text_b:
+            yield from _compared(_DECODE(text_a), _DECODE(text_b), keys)
         return
     found: list[Change] = []
     added = removed = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -107,25 +108,39 @@ def _description(uuid: str, mirror: Mirror, files: bool) -> str | None:
     return None
 
 
-def described_keys(path: str, *mirrors: Mirror) -> dict[str, str]:
-    """The entities a change's path names (its entity, and a file inside a volume) that have
-    a description, with theirs."""
-    from reducers import parse_pointer
+#: What names an entity's description: its UUID, and whether to look among files too.
+Describe = Callable[[str, bool], "str | None"]
 
-    found = {}
-    keys = parse_pointer(path)
-    entities = [keys[1]] if len(keys) > 1 else []
+
+def path_entities(path: str) -> tuple[tuple[str, bool], ...]:
+    """The entities a change's path names, each with whether it is a file: its entity, and
+    a file inside a volume."""
+    # The first four keys are all it reads (a change's path is a well-formed pointer).
+    keys = [_unescaped(key) for key in path.split("/", 5)[1:5]]
+    entities = [(keys[1], False)] if len(keys) > 1 else []
     if len(keys) > 3 and keys[0] == "volumes" and keys[2] == "files":
-        entities.append(keys[3])
-    for position, key in enumerate(entities):
+        entities.append((keys[3], True))
+    return tuple(entities)
+
+
+def _unescaped(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~") if "~" in key else key
+
+
+def described_keys(path: str, *mirrors: Mirror, names: Describe | None = None) -> dict[str, str]:
+    """The entities a change's path names (its entity, and a file inside a volume) that have
+    a description, with theirs (``names``: how to find one, :func:`describe` over
+    ``mirrors`` unless given)."""
+    found = {}
+    for key, is_file in path_entities(path):
         # A file is named inside its volume's files: look there, not through every volume.
-        text = describe(key, *mirrors, files=position == 1)
+        text = names(key, is_file) if names else describe(key, *mirrors, files=is_file)
         if text is not None:
             found[key] = text
     return found
 
 
-def change_text(change: Change, *mirrors: Mirror) -> str:
+def change_text(change: Change, *mirrors: Mirror, names: Describe | None = None) -> str:
     """One change as a line: ``~ path: old -> new``, ``+ path: new``, ``- path: old``, with
     the descriptions of the entities its path names."""
     if change.kind == "changed":
@@ -134,17 +149,17 @@ def change_text(change: Change, *mirrors: Mirror) -> str:
         text = f"+ {change.path}: {preview(change.new)}"
     else:
         text = f"- {change.path}: {preview(change.old)}"
-    names = described_keys(change.path, *mirrors)
-    if names:
-        text += "   (" + ", ".join(f"{dumps(name)}" for name in names.values()) + ")"
+    found = described_keys(change.path, *mirrors, names=names)
+    if found:
+        text += "   (" + ", ".join(f"{dumps(name)}" for name in found.values()) + ")"
     return text
 
 
-def change_json(change: Change, *mirrors: Mirror) -> dict[str, Any]:
+def change_json(change: Change, *mirrors: Mirror, names: Describe | None = None) -> dict[str, Any]:
     """One change as a JSON object: ``path``, ``kind``, ``old``/``new`` when present, and
     ``entities``: the descriptions of the entities its path names, by UUID."""
     document: dict[str, Any] = msgspec.to_builtins(change)
-    names = described_keys(change.path, *mirrors)
-    if names:
-        document["entities"] = names
+    found = described_keys(change.path, *mirrors, names=names)
+    if found:
+        document["entities"] = found
     return document

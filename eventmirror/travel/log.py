@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import functools
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..arguments import event_id
 from .common import (
     EXIT_OK,
+    Describe,
     UsageError,
     add_recording,
     change_json,
@@ -113,7 +115,7 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
             if args.changes and shown:
                 named = named_strings(step.data)
                 changes = step_changes(step.before, step.mirror, step.type, named)
-            _write(out, step, changes, args.json)
+            _write(out, step, changes, args.json, _names(step))
         if args.to_id is not None and step.id == args.to_id:
             return EXIT_OK
     span = (first_id, last_id)
@@ -140,7 +142,9 @@ def _matches(step: Step, args: argparse.Namespace) -> bool:
     return args.entity is None or args.entity in step.entities
 
 
-def _write(out: TextIO, step: Step, changes: list[Change] | None, as_json: bool) -> None:
+def _write(
+    out: TextIO, step: Step, changes: list[Change] | None, as_json: bool, names: Describe
+) -> None:
     from reducers.steps import mark_names
 
     if as_json:
@@ -158,14 +162,14 @@ def _write(out: TextIO, step: Step, changes: list[Change] | None, as_json: bool)
         if step.gap is not None:
             document["gap"] = list(step.gap)
         if changes is not None:
-            document["changes"] = [change_json(c, step.mirror, step.before) for c in changes]
+            document["changes"] = [change_json(c, names=names) for c in changes]
         out.write(dumps(document) + "\n")
         return
-    for line in _text(step, changes):
+    for line in _text(step, changes, names):
         out.write(line + "\n")
 
 
-def _text(step: Step, changes: list[Change] | None) -> Iterator[str]:
+def _text(step: Step, changes: list[Change] | None, names: Describe) -> Iterator[str]:
     from reducers.steps import mark_names
 
     marks = mark_names(step.marks)
@@ -182,17 +186,38 @@ def _text(step: Step, changes: list[Change] | None) -> Iterator[str]:
     if "rejected" in marks:
         yield f"-- rejected ({where}): {step.reason}"
         return
-    names = " ".join(_entity(uuid, step) for uuid in step.entities)
+    named = " ".join(_entity(uuid, names) for uuid in step.entities)
     notes = [name for name in marks if name not in ("gap", "reset")]
     note = f"  [{', '.join(notes)}]" if notes else ""
-    head = f"id {step.id:<7} {when(step.time)}  {step.type:<27} {names}".rstrip()
+    head = f"id {step.id:<7} {_when(step.time)}  {step.type:<27} {named}".rstrip()
     yield head + note
     if step.reason is not None and ("anomaly" in marks or "unknown field" in marks):
         yield f"    ! {step.reason}"
     for change in changes or ():
-        yield "    " + change_text(change, step.mirror, step.before)
+        yield "    " + change_text(change, names=names)
 
 
-def _entity(uuid: str, step: Step) -> str:
-    name = describe(uuid, step.mirror, step.before)
+def _entity(uuid: str, names: Describe) -> str:
+    name = names(uuid, False)
     return uuid if name is None else f"{uuid} ({dumps(name)})"
+
+
+#: Event times repeat (many events a second): each written once.
+_when = functools.lru_cache(maxsize=256)(when)
+
+
+def _names(step: Step) -> Describe:
+    """How to describe an entity in ``step``: as :func:`describe` finds it in the mirror
+    after, then before, each entity looked up once (the event's line names it, and then
+    each of its changes: a search through six slices every time)."""
+    before, after = step.before, step.mirror
+    found: dict[tuple[str, bool], str | None] = {}
+
+    def names(uuid: str, files: bool) -> str | None:
+        key = (uuid, files)
+        if key in found:
+            return found[key]
+        text = found[key] = describe(uuid, after, before, files=files)
+        return text
+
+    return names

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from eventmirror.travel.common import change_json, describe, path_entities
+from eventmirror.travel.log import _names, _text
+from reducers.changes import named_strings, step_changes
+from reducers.diff import pointer
+from reducers.pointer import parse_pointer
+from reducers.steps import Step, steps
+from tests.reducers.travel_support import recordings
 from tests.travel.conftest import OBJECT, TAG, run
+
+Recording = tuple[list[bytes], str | None]
 
 
 def test_the_log_lists_every_record_with_the_stream_marks_where_they_happened(
@@ -86,3 +98,33 @@ def test_a_bad_id_or_path_is_a_usage_error(
 def test_a_missing_recording_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "log", "/nonexistent/session.jsonl")
     assert status == 2 and "cannot read /nonexistent/session.jsonl" in err
+
+
+#: Keys as a path may hold them, with the characters a JSON Pointer escapes drawn often.
+KEYS = st.text(st.sampled_from("ab~/01"), max_size=4) | st.sampled_from(["volumes", "files"])
+
+
+@given(st.lists(KEYS, max_size=6))
+def test_the_entities_of_a_path_are_read_from_its_keys(keys: list[str]) -> None:
+    # path_entities splits the pointer itself (a full parse costs a log 10%): the same keys.
+    parsed = parse_pointer(pointer(*keys))
+    expected = [(parsed[1], False)] if len(parsed) > 1 else []
+    if len(parsed) > 3 and parsed[0] == "volumes" and parsed[2] == "files":
+        expected.append((parsed[3], True))
+    assert list(path_entities(pointer(*keys))) == expected
+
+
+@given(recordings(max_size=25))
+def test_each_step_describes_entities_as_describe_finds_them(recording: Recording) -> None:
+    # The log looks each entity up once a step: the lines are those describe gives.
+    lines, me = recording
+    for step in steps(lines, me=me):
+        changes = step_changes(step.before, step.mirror, step.type, named_strings(step.data))
+        direct = partial(_direct, step)
+        assert list(_text(step, changes, _names(step))) == list(_text(step, changes, direct))
+        document = [change_json(change, names=_names(step)) for change in changes]
+        assert document == [change_json(change, step.mirror, step.before) for change in changes]
+
+
+def _direct(step: Step, uuid: str, files: bool) -> str | None:
+    return describe(uuid, step.mirror, step.before, files=files)
