@@ -213,13 +213,21 @@ async function reloadTimeline(offset) {
   renderTimeline();
 }
 
-async function loadMore() {
-  if (state.next === null || state.loading) return false;
+// One page more at the end (forward) or at the start (backward) of the timeline shown;
+// true when it brought entries.
+async function loadPage(forward) {
+  const from = forward ? state.next : state.previous;
+  if (from === null || state.loading) return false;
   state.loading = true;
   try {
-    const answer = await scan({ offset: state.next });
-    state.entries.push(...answer.entries);
-    state.next = answer.next;
+    const answer = await scan(forward ? { offset: from } : { before: from });
+    if (forward) {
+      state.entries.push(...answer.entries);
+      state.next = answer.next;
+    } else {
+      state.entries.unshift(...answer.entries);
+      state.previous = answer.previous;
+    }
     return answer.entries.length > 0;
   } catch (error) {
     showError(error);
@@ -230,21 +238,12 @@ async function loadMore() {
   }
 }
 
-async function loadEarlier() {
-  if (state.previous === null || state.loading) return false;
-  state.loading = true;
-  try {
-    const answer = await scan({ before: state.previous });
-    state.entries.unshift(...answer.entries);
-    state.previous = answer.previous;
-    return answer.entries.length > 0;
-  } catch (error) {
-    showError(error);
-    return false;
-  } finally {
-    state.loading = false;
-    renderTimeline();
-  }
+function loadMore() {
+  return loadPage(true);
+}
+
+function loadEarlier() {
+  return loadPage(false);
 }
 
 function readFilters() {
