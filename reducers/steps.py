@@ -25,7 +25,7 @@ import functools
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 import msgspec
@@ -47,6 +47,7 @@ __all__ = [
     "Step",
     "applied",
     "entities_of",
+    "facts_json",
     "mark_names",
     "marks_of",
     "read_record",
@@ -91,6 +92,53 @@ def mark_names(marks: int) -> list[str]:
     if not value:
         return []
     return [name for flag, name in _MARK_VALUES if value & flag]
+
+
+class Described(Protocol):
+    """What a :class:`Step` and a timeline's entry both say of a record."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def type(self) -> str | None: ...
+
+    @property
+    def time(self) -> int | None: ...
+
+    @property
+    def marks(self) -> Mark: ...
+
+    @property
+    def entities(self) -> tuple[str, ...]: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def gap(self) -> tuple[int, int] | None: ...
+
+
+def facts_json(record: Described) -> dict[str, Any]:
+    """A record's facts as JSON values (``log --json``, the inspector's timeline): absent
+    fields left out, marks by name."""
+    document: dict[str, Any] = {"index": record.index, "line": record.line}
+    for name in ("id", "type", "time"):
+        if (value := getattr(record, name)) is not None:
+            document[name] = value
+    document["marks"] = mark_names(record.marks)
+    document["entities"] = list(record.entities)
+    if record.reason is not None:
+        document["reason"] = record.reason
+    if record.gap is not None:
+        document["gap"] = list(record.gap)
+    return document
 
 
 _MARK_VALUES: Final = tuple((int(flag), name) for flag, name in MARK_NAMES.items())

@@ -48,7 +48,7 @@ from .changes import named_strings, step_changes
 from .diff import Change
 from .mirror import Mirror, empty
 from .pointer import missing_key, nodes, parse_pointer, resolve, shared
-from .steps import Mark, Source, applied, mark_names, marks_of, read_record
+from .steps import Mark, Source, applied, facts_json, marks_of, read_record
 
 __all__ = [
     "BYTES_PER_EVENT_KEPT",
@@ -94,17 +94,7 @@ class Entry:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as JSON values; absent fields left out, marks by name."""
-        document: dict[str, Any] = {"index": self.index, "line": self.line}
-        for name in ("id", "type", "time"):
-            if (value := getattr(self, name)) is not None:
-                document[name] = value
-        document["marks"] = mark_names(self.marks)
-        document["entities"] = list(self.entities)
-        if self.reason is not None:
-            document["reason"] = self.reason
-        if self.gap is not None:
-            document["gap"] = list(self.gap)
-        return document
+        return facts_json(self)
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ import fnmatch
 import functools
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..arguments import event_id
 from .common import (
@@ -145,22 +145,10 @@ def _matches(step: Step, args: argparse.Namespace) -> bool:
 def _write(
     out: TextIO, step: Step, changes: list[Change] | None, as_json: bool, names: Describe
 ) -> None:
-    from reducers.steps import mark_names
+    from reducers.steps import facts_json
 
     if as_json:
-        document: dict[str, Any] = {
-            "index": step.index,
-            "line": step.line,
-        }
-        for name in ("id", "type", "time"):
-            if (value := getattr(step, name)) is not None:
-                document[name] = value
-        document["marks"] = mark_names(step.marks)
-        document["entities"] = list(step.entities)
-        if step.reason is not None:
-            document["reason"] = step.reason
-        if step.gap is not None:
-            document["gap"] = list(step.gap)
+        document = facts_json(step)
         if changes is not None:
             document["changes"] = [change_json(c, names=names) for c in changes]
         out.write(dumps(document) + "\n")
