@@ -6,6 +6,11 @@ process like every other task (:mod:`benchmarks._pipelines`):
   description that changes many times;
 - ``travel_log``: ``eventmirror log --changes`` in full (every event, its changes found and
   written as text, or as JSON Lines with ``"json": true``), its output thrown away;
+- ``travel_trace``: the library underneath, ``reducers.trace`` finding every record's changes
+  and the descriptions of the entities it names, writing nothing;
+- ``travel_text``: only the writing: the log's text lines formatted from records whose changes
+  and descriptions were found beforehand (untimed), a chunk at a time: what writing the text
+  costs whatever finds the changes;
 - ``travel_open``: ``reducers.Timeline.open`` with a checkpoint every K records, how resident
   memory grew, then the mirror at random records (jumps through the checkpoints).
 
@@ -91,6 +96,59 @@ def travel_log(spec: Spec) -> Result:
     return {"seconds": seconds}
 
 
+def travel_trace(spec: Spec) -> Result:
+    def each(record: reducers.TracedRecord) -> None:
+        record.changes()
+        for uuid in record.entities:
+            record.describe(uuid)
+
+    seconds, _ = _seconds(lambda: reducers.trace(spec["path"], each, me=ME))
+    return {"seconds": seconds}
+
+
+class _Found:
+    """A record's facts, changes and descriptions, found beforehand."""
+
+    def __init__(self, record: reducers.TracedRecord) -> None:
+        from eventmirror.travel.common import path_entities
+
+        self.index, self.line, self.id = record.index, record.line, record.id
+        self.type, self.time, self.entities = record.type, record.time, record.entities
+        self.marks = record.marks
+        self.reason, self.gap = record.reason, record.gap
+        self.changes = record.changes()
+        wanted = {(uuid, False) for uuid in record.entities}
+        for change in self.changes:
+            wanted.update(path_entities(change.path))
+        self.names = {key: record.describe(*key) for key in wanted}
+
+    def describe(self, uuid: str, files: bool = False) -> str | None:
+        return self.names.get((uuid, files))
+
+
+def travel_text(spec: Spec) -> Result:
+    from eventmirror.travel.log import _text
+
+    chunk: list[_Found] = []
+    spent = [0.0]
+
+    def written() -> None:
+        lines: list[str] = []
+        for found in chunk:
+            lines.extend(_text(found, found.changes, found.describe))
+        _Discard().write("\n".join(lines))
+
+    def each(record: reducers.TracedRecord) -> None:
+        chunk.append(_Found(record))
+        if len(chunk) == 10_000:
+            spent[0] += _seconds(written)[0]
+            chunk.clear()
+
+    reducers.trace(spec["path"], each, me=ME)
+    spent[0] += _seconds(written)[0]
+    return {"seconds": spent[0]}
+
+
 def travel_open(spec: Spec) -> Result:
     from ._pipelines import current_bytes
 
@@ -123,5 +181,7 @@ TRAVEL_TASKS = {
     "travel_fold": travel_fold,
     "travel_blame": travel_blame,
     "travel_log": travel_log,
+    "travel_trace": travel_trace,
+    "travel_text": travel_text,
     "travel_open": travel_open,
 }

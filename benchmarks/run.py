@@ -275,6 +275,8 @@ def travel(config: Config, path: Path) -> dict[str, Any]:
         "replay (fold)": {**base, "task": "travel_fold"},
         "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
         "log --changes": {**base, "task": "travel_log"},
+        "trace": {**base, "task": "travel_trace"},
+        "text alone": {**base, "task": "travel_text"},
         **{f"timeline every {k:,}": {**base, "task": "travel_open", "every": k, "jumps": 50,
                                      "seed": config.seed} for k in TRAVEL_EVERY},
     }  # fmt: skip
@@ -286,6 +288,8 @@ def travel(config: Config, path: Path) -> dict[str, Any]:
         "blame_s": median(r["seconds"] for r in results["blame --history"]),
         "blame_changes": results["blame --history"][0]["changes"],
         "log_s": median(r["seconds"] for r in results["log --changes"]),
+        "trace_s": median(r["seconds"] for r in results["trace"]),
+        "text_s": median(r["seconds"] for r in results["text alone"]),
         "mirror_mb": mirror / MB, "timelines": [],
     }  # fmt: skip
     figures["blame_ratio"] = figures["blame_s"] / fold
@@ -317,6 +321,10 @@ def travel_report(t: dict[str, Any]) -> list[str]:
         f"    vs plain replay: {verdict(t['blame_ratio'], '<= 2.0')}",
         f"  log --changes (text, discarded)    {t['log_s']:8.2f} s",
         f"    vs plain replay: {verdict(t['log_ratio'], '<= 2.0')}",
+        f"    of which: reducers.trace, changes found  {t['trace_s']:8.2f} s"
+        f"  ({t['trace_s'] / t['fold_s']:.2f}x replay)",
+        f"              the text alone, from them     {t['text_s']:8.2f} s"
+        f"  ({t['text_s'] / t['fold_s']:.2f}x replay)",
         "  timeline: every K   open s  checkpoints  records+entries MB  per checkpoint"
         " (estimate)   jump worst / median",
     ]

@@ -10,6 +10,7 @@
 comes from :func:`dumps` and loads back with :func:`loads`. :func:`same_state` and
 :func:`diff` compare two mirrors (or JSON forms). Time travel over a recording
 (docs/time-travel.md): :func:`steps` gives each record with the mirror after it,
+:func:`trace` each record with what it changed at about a fold's cost,
 :class:`Timeline` the mirror at any point from checkpoints, :func:`blame` the events that
 changed a path (a JSON Pointer, :func:`resolve`), :func:`bisect` the first event after which
 a JMESPath condition holds.
@@ -52,6 +53,7 @@ from .mirror import KEEP, SLICES, Anomaly, Gap, Health, Mirror, Reset, TimeJump,
 from .pointer import MISSING, PointerError, parse_pointer, resolve
 from .steps import Mark, Step, steps
 from .timeline import Entry, IdNotFound, Timeline
+from .traced import TracedRecord, trace
 
 # The typed face (the Mirror's fields) and the declarations must name the same slices.
 check_declarations(SLICES)
@@ -86,6 +88,7 @@ __all__ = [
     "Step",
     "TimeJump",
     "Timeline",
+    "TracedRecord",
     "UnknownEvent",
     "Watch",
     "advance",
@@ -106,4 +109,5 @@ __all__ = [
     "same_state",
     "steps",
     "to_json",
+    "trace",
 ]

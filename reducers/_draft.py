@@ -76,12 +76,22 @@ class Draft:
         return len(self._edit)
 
     def __iter__(self) -> Iterator[Any]:
-        # A mutation cannot be iterated: finish it (O(1)), iterate that map, and go on
-        # editing a new mutation of it (which copies what it changes from then on).
+        # A mutation cannot be iterated: iterate a snapshot of it.
+        return iter(self.snapshot())
+
+    def snapshot(self) -> Map[Any, Any]:
+        """The map as it stands, persistent: the edit is finished (O(1)) and a new one goes
+        on from it (which copies what it changes from then on)."""
         snapshot = self._edit.finish()
         self._edit = snapshot.mutate()
         self.get = self._edit.get
-        return iter(snapshot)
+        return snapshot
+
+    def items(self) -> Any:
+        return self.snapshot().items()
+
+    def values(self) -> Any:
+        return self.snapshot().values()
 
     def pop(self, key: Any, *default: Any) -> Any:
         return self._edit.pop(key, *default)

@@ -83,6 +83,10 @@ def fold(
     stopping = watch is not None and watch.until_id is not None
     stop = watch.stop if watch is not None else NO_STOP
     rejected: Rejected | None = None
+    tracer = watch.tracer if watch is not None else None
+    if tracer is not None:  # it reports each record: a private mirror, drafts that record
+        current = tracer.start(current, drafts)
+    event: Any = None
     if watch is not None:
         rejected = watch.rejected
         if watch.progress is not None:  # counted per chunk, in C: no cost per event
@@ -90,7 +94,10 @@ def fold(
     with collector_paused():
         try:
             for item in items:
-                event: Any = item
+                if tracer is not None:  # the record before this one is done: report it
+                    line = numbered.line if numbered is not None else None
+                    tracer.record(current, event, item, line)
+                event = item
                 unknown_fields: tuple[UnknownField, ...] = ()
                 if type(item) is bytes:
                     try:
@@ -168,6 +175,9 @@ def fold(
                         value = drafted(value, name)
                         drafts.add(name)
                     assign(current, name, value)
+            else:
+                if tracer is not None:
+                    tracer.finish(current, event)
         except EventError:
             if watch is not None:
                 watch.mirror = settled(current, drafts)

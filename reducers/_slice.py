@@ -36,7 +36,7 @@ import msgspec
 
 from eventmirror.events import Event
 
-from ._draft import DRAFTINGS, Drafting, MapDrafting
+from ._draft import DRAFTINGS, Draft, Drafting, MapDrafting
 from ._registry import TIMER_HANDLERS, Reducer, TimerHandler, reducer
 from ._state import Changes, Map
 
@@ -149,7 +149,9 @@ def check_declarations(fields: Iterable[str]) -> None:
 def encode_hook(value: Any) -> Any:
     """How the JSON form writes what msgspec does not know: a persistent map is an object
     (integer keys, sensor timestamps, as digits)."""
-    if isinstance(value, immutables.Map):
+    if isinstance(value, immutables.Map | Draft | Mapping):
+        # A draft, or a view of one as it stood before a record (only in what a journal,
+        # reducers._journal, compares): written as the map it stands for.
         return {str(key) if isinstance(key, int) else key: item for key, item in value.items()}
     raise NotImplementedError(f"cannot encode {type(value).__name__}")
 

@@ -12,7 +12,7 @@ stop id, one comparison an event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from .mirror import Health, Mirror
@@ -25,6 +25,20 @@ NO_STOP: Final = 2**63 - 1
 Rejected = Callable[[int | None, Any, str], None]
 
 
+class Tracer(Protocol):
+    """What a fold reporting each record calls (:mod:`reducers.traced`): ``start`` once, with
+    the mirror and fold's set of drafted fields, returning the private mirror to fold into;
+    ``record`` as each record is read, when the one before it is done (``mirror``: the mirror
+    after it, mid-fold; ``previous``: that record as fold decoded it, or as read); ``finish``
+    after the last record, unless the fold stopped."""
+
+    def start(self, mirror: Mirror, drafts: set[str]) -> Mirror: ...
+
+    def record(self, mirror: Mirror, previous: Any, item: Any, line: int | None) -> None: ...
+
+    def finish(self, mirror: Mirror, previous: Any) -> None: ...
+
+
 class Watch:
     """Options of one fold, and what it found besides the mirror.
 
@@ -34,12 +48,13 @@ class Watch:
     - ``rejected``: called for each rejected record (see :data:`Rejected`).
     - ``progress``: called with the number of records read so far, every ``every`` records
       while more follow.
+    - ``tracer``: told of each record as it is done (:class:`Tracer`).
 
     When strict mode stops the fold, :attr:`mirror` holds the mirror as it stood before the
     event in error (the exception carries no mirror).
     """
 
-    __slots__ = ("every", "mirror", "progress", "rejected", "stopped_at", "until_id")
+    __slots__ = ("every", "mirror", "progress", "rejected", "stopped_at", "tracer", "until_id")
 
     def __init__(
         self,
@@ -48,6 +63,7 @@ class Watch:
         rejected: Rejected | None = None,
         progress: Callable[[int], None] | None = None,
         every: int = 4096,
+        tracer: Tracer | None = None,
     ) -> None:
         if every < 1:
             raise ValueError(f"every must be at least 1, got {every}")
@@ -55,6 +71,7 @@ class Watch:
         self.rejected = rejected
         self.progress = progress
         self.every = every
+        self.tracer = tracer
         self.stopped_at: int | None = None
         self.mirror: Mirror | None = None
 

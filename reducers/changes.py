@@ -17,18 +17,21 @@ entities that are not the same object are encoded).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Final
 
 import immutables
 import msgspec
+from msgspec.structs import astuple
 
+from ._draft import Draft
+from ._journal import ABSENT, Before, RecordingDraft, as_before, before_record
 from ._slice import ENCODER
 from .diff import Change, _walk, pointer
 from .mirror import SLICES, Mirror
 from .pointer import _written_entity
 
-__all__ = ["REACHING", "named_strings", "step_changes"]
+__all__ = ["REACHING", "NamedStrings", "named_strings", "recorded_changes", "step_changes"]
 
 _DECODE: Final = msgspec.json.decode
 
@@ -38,9 +41,9 @@ _DECODE: Final = msgspec.json.decode
 REACHING: Final = frozenset({"tag_delete", "tag_modify", "trash_purge"})
 #: Slices this small are compared entity by entity whatever the event names.
 _SMALL_SLICE: Final = 64
-_ABSENT: Final = object()  # not None: a metadata value may be JSON null
-#: The containers compared key by key (the JSON form writes both as objects).
-_MAPS: Final = (dict, immutables.Map)
+_ABSENT: Final = ABSENT  # not None: a metadata value may be JSON null
+#: The containers compared key by key (the JSON form writes them all as objects).
+_MAPS: Final = (dict, immutables.Map, Draft, Before)
 #: Values whose JSON form is themselves, compared as :func:`reducers.diff` compares JSON
 #: (not floats: NaN and infinities are written ``null``).
 _SCALARS: Final = frozenset({str, int, bool, type(None)})
@@ -184,7 +187,7 @@ def _text(part: Any) -> Any:
 
 
 def _parts(
-    a: Any, b: Any, keys: tuple[str, ...], candidates: set[str], every: bool = False
+    a: Any, b: Any, keys: tuple[str, ...], candidates: Collection[str], every: bool = False
 ) -> Iterator[Change]:
     """The changes between two parts of an entity as written, skipping what they share: a
     map inside an entity (a volume's files, a conference's members) is compared key by key
@@ -221,3 +224,142 @@ def _parts(
     if large and len(a) + added - removed != len(b):  # not accounted for: every key
         found = list(_parts(a, b, keys, candidates, every=True))
     yield from found
+
+
+# --- what a record changed, from the drafts it touched ------------------------------------
+
+
+class NamedStrings(Collection[str]):
+    """:func:`named_strings` of a record, found only if asked (few records need them)."""
+
+    __slots__ = ("_data", "_found")
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+        self._found: frozenset[str] | None = None
+
+    def _strings(self) -> frozenset[str]:
+        if self._found is None:
+            self._found = named_strings(self._data)
+        return self._found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._strings())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._strings()
+
+    def __len__(self) -> int:
+        return len(self._strings())
+
+
+_SAME: Final = object()  # an entity whose own maps were touched, not the entity itself
+
+
+def recorded_changes(
+    touched: Iterable[RecordingDraft], after: Mirror, named: Collection[str]
+) -> list[Change]:
+    """``reducers.diff(before, after)`` for one record folded with a journal
+    (:mod:`reducers._journal`): ``touched`` are the recording drafts it touched, which hold
+    what it changed and the values before; ``named`` the strings the record names, for a map
+    a reducer built anew (rare: a journal drafts every written map)."""
+    entities: dict[str, dict[Any, Any]] = {}
+    for draft in touched:
+        if draft.owner is None:
+            entities.setdefault(draft.slice, {}).update(draft.before)
+        else:
+            name, key = draft.owner
+            entities.setdefault(name, {}).setdefault(key, _SAME)
+    found: list[Change] = []
+    for name in sorted(entities):
+        now = getattr(after, name)
+        for key, old in sorted(entities[name].items(), key=lambda item: item[0]):
+            new = now.get(key, ABSENT)
+            found.extend(_entity_changes(name, key, new if old is _SAME else old, new, named))
+    return found
+
+
+def _entity_changes(name: str, key: str, a: Any, b: Any, named: Collection[str]) -> list[Change]:
+    if a is ABSENT:
+        if b is ABSENT:  # added and removed by the same record
+            return []
+        return [Change(pointer(name, key), "added", new=_json(_written_entity(name, key, b)))]
+    if b is ABSENT:
+        old = _written_entity(name, key, as_before(a))
+        return [Change(pointer(name, key), "removed", old=_json(old))]
+    fields = _written_fields(name, key, b) if type(a) is type(b) else None
+    if fields is None:  # not an entity with fields: compared as written
+        if a is b:
+            return []
+        written_a = _written_entity(name, key, as_before(a))
+        return list(_parts(written_a, _written_entity(name, key, b), (name, key), named))
+    found: list[Change] = []
+    olds, news = astuple(a), astuple(b)
+    for index, field in fields:
+        x, y = olds[index], news[index]
+        if x is y:
+            if type(x) is RecordingDraft and x.before:
+                found.extend(_draft_changes(x, (name, key, field), named))
+            continue
+        if type(x) in _SCALARS and type(y) in _SCALARS:  # JSON as they are
+            if x is None:
+                found.append(Change(pointer(name, key, field), "added", new=y))
+            elif y is None:
+                found.append(Change(pointer(name, key, field), "removed", old=x))
+            elif type(x) is not type(y) or x != y:
+                found.append(Change(pointer(name, key, field), "changed", old=x, new=y))
+            continue
+        x = before_record(x)
+        if x is None:
+            found.append(Change(pointer(name, key, field), "added", new=_json(y)))
+        elif y is None:
+            found.append(Change(pointer(name, key, field), "removed", old=_json(x)))
+        else:
+            found.extend(_parts(x, y, (name, key, field), named))
+    return found
+
+
+def _draft_changes(
+    draft: RecordingDraft, keys: tuple[str, ...], named: Collection[str]
+) -> Iterator[Change]:
+    """The changes of a map inside an entity, from the keys the record touched in it."""
+    for key in sorted(draft.before, key=str):
+        old, new = draft.before[key], draft.get(key, ABSENT)
+        if old is new:
+            continue
+        path = (*keys, str(key))
+        if old is ABSENT:
+            yield Change(pointer(*path), "added", new=_json(new))
+        elif new is ABSENT:
+            yield Change(pointer(*path), "removed", old=_json(old))
+        else:
+            yield from _parts(old, new, path, named)
+
+
+#: The fields each slice writes of its entities, by slice and entity type: (index, JSON
+#: name), sorted by JSON name; None for values that are not entities with fields.
+_WRITTEN_FIELDS: dict[tuple[str, type[Any]], tuple[tuple[int, str], ...] | None] = {}
+
+
+def _written_fields(name: str, key: str, entity: Any) -> tuple[tuple[int, str], ...] | None:
+    """What a slice's JSON form writes of its entities of this type, read from the slice's
+    own ``written`` on the first one met: the fields it writes (those it leaves out as None
+    included), not the derived ones it leaves out."""
+    kind = type(entity)
+    if (name, kind) in _WRITTEN_FIELDS:
+        return _WRITTEN_FIELDS[name, kind]
+    written = _written_entity(name, key, entity)
+    fields: tuple[tuple[int, str], ...] | None = None
+    if isinstance(entity, msgspec.Struct) and type(written) is dict:
+        fields = tuple(
+            sorted(
+                (
+                    (index, field.encode_name)
+                    for index, field in enumerate(msgspec.structs.fields(entity))
+                    if field.encode_name in written or getattr(entity, field.name) is None
+                ),
+                key=lambda pair: pair[1],
+            )
+        )
+    _WRITTEN_FIELDS[name, kind] = fields
+    return fields

@@ -45,7 +45,10 @@ class Change(msgspec.Struct, frozen=True, omit_defaults=True):
 
 def pointer(*keys: str) -> str:
     """The JSON Pointer of ``keys`` (``~`` written ``~0``, ``/`` written ``~1``)."""
-    return "".join("/" + key.replace("~", "~0").replace("/", "~1") for key in keys)
+    for key in keys:
+        if "~" in key or "/" in key:  # rare: escape every key (a log writes millions)
+            return "".join("/" + key.replace("~", "~0").replace("/", "~1") for key in keys)
+    return "/" + "/".join(keys) if keys else ""
 
 
 def diff(a: Comparable, b: Comparable, *, stream: bool = False) -> list[Change]:

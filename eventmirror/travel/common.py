@@ -10,12 +10,15 @@ one JSON document.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
+
+from reducers.describe import describe as describe  # where the rule lives
 
 if TYPE_CHECKING:
     from reducers import Change, Mirror
@@ -61,6 +64,10 @@ def dumps(value: Any) -> str:
     return _ENCODE(value).decode()
 
 
+#: A description as JSON text; descriptions repeat from line to line, so each is kept.
+quoted: Final = functools.lru_cache(maxsize=4096)(dumps)
+
+
 def preview(value: Any) -> str:
     text = dumps(value)
     return text if len(text) <= VALUE_PREVIEW else text[: VALUE_PREVIEW - 1] + "…"
@@ -76,38 +83,6 @@ def when(seconds: int | None) -> str:
         return str(seconds)
 
 
-def describe(uuid: str, *mirrors: Mirror, files: bool = False) -> str | None:
-    """What people call the entity ``uuid`` in the first of ``mirrors`` that knows it: an
-    object's description, a tag's label, a chat's, a box's description; with ``files`` a
-    file's name too (that looks through every volume)."""
-    for mirror in mirrors:
-        found = _description(uuid, mirror, files)
-        if found:
-            return found
-    return None
-
-
-def _description(uuid: str, mirror: Mirror, files: bool) -> str | None:
-    for entity in (
-        mirror.objects.get(uuid),
-        mirror.conferences.get(uuid),
-        mirror.presentations.get(uuid),
-        mirror.chats.get(uuid),
-        mirror.boxes.get(uuid),
-    ):
-        text = getattr(entity, "description", None)
-        if text:
-            return str(text)
-    tag = mirror.tags.get(uuid)
-    if tag is not None:
-        return str(tag.label)
-    for volume in mirror.volumes.values() if files else ():
-        node = volume.files.get(uuid)
-        if node is not None and node.name:
-            return str(node.name)
-    return None
-
-
 #: What names an entity's description: its UUID, and whether to look among files too.
 Describe = Callable[[str, bool], "str | None"]
 
@@ -116,7 +91,9 @@ def path_entities(path: str) -> tuple[tuple[str, bool], ...]:
     """The entities a change's path names, each with whether it is a file: its entity, and
     a file inside a volume."""
     # The first four keys are all it reads (a change's path is a well-formed pointer).
-    keys = [_unescaped(key) for key in path.split("/", 5)[1:5]]
+    keys = path.split("/", 5)[1:5]
+    if "~" in path:
+        keys = [_unescaped(key) for key in keys]
     entities = [(keys[1], False)] if len(keys) > 1 else []
     if len(keys) > 3 and keys[0] == "volumes" and keys[2] == "files":
         entities.append((keys[3], True))
@@ -143,15 +120,21 @@ def described_keys(path: str, *mirrors: Mirror, names: Describe | None = None) -
 def change_text(change: Change, *mirrors: Mirror, names: Describe | None = None) -> str:
     """One change as a line: ``~ path: old -> new``, ``+ path: new``, ``- path: old``, with
     the descriptions of the entities its path names."""
-    if change.kind == "changed":
-        text = f"~ {change.path}: {preview(change.old)} -> {preview(change.new)}"
-    elif change.kind == "added":
-        text = f"+ {change.path}: {preview(change.new)}"
+    kind, path = change.kind, change.path
+    if kind == "changed":
+        text = f"~ {path}: {preview(change.old)} -> {preview(change.new)}"
+    elif kind == "added":
+        text = f"+ {path}: {preview(change.new)}"
     else:
-        text = f"- {change.path}: {preview(change.old)}"
-    found = described_keys(change.path, *mirrors, names=names)
+        text = f"- {path}: {preview(change.old)}"
+    found = [
+        name
+        for key, is_file in path_entities(path)
+        if (name := names(key, is_file) if names else describe(key, *mirrors, files=is_file))
+        is not None
+    ]
     if found:
-        text += "   (" + ", ".join(f"{dumps(name)}" for name in found.values()) + ")"
+        text += "   (" + ", ".join([quoted(name) for name in found]) + ")"
     return text
 
 

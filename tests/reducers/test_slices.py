@@ -23,6 +23,8 @@ DOMAIN_MODULES = {path.stem for path in ROOT.glob("*.py") if not path.stem.start
     "timeline",
     "blame",
     "changes",
+    "traced",
+    "describe",
     "condition",
 }
 
@@ -62,7 +64,7 @@ def test_reducers_live_in_the_domain_modules() -> None:
     assert modules == DOMAIN_MODULES
 
 
-@pytest.mark.parametrize("module", ["apply", "_draft", "jsonform"])
+@pytest.mark.parametrize("module", ["apply", "_draft", "jsonform", "_journal"])
 def test_the_generic_modules_name_no_domain_and_no_slice(module: str) -> None:
     named = names_in_code((ROOT / f"{module}.py").read_text(encoding="utf-8"))
     forbidden = set(reducers.SLICES) | DOMAIN_MODULES
