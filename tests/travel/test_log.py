@@ -128,3 +128,30 @@ def test_each_step_describes_entities_as_describe_finds_them(recording: Recordin
 
 def _direct(step: Step, uuid: str, files: bool) -> str | None:
     return describe(uuid, step.mirror, step.before, files=files)
+
+
+@given(recordings(max_size=25), st.booleans())
+def test_the_log_reads_in_place_what_it_read_step_by_step(
+    recording: Recording, as_json: bool
+) -> None:
+    # Without --path the log folds in place (reducers.trace); it must write the bytes the
+    # step-by-step reading (reducers.steps, every mirror kept) gives.
+    import argparse
+    import io
+    import tempfile
+
+    from eventmirror.travel.log import _log, _Log, _Stepped
+
+    lines, me = recording
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as file:
+        file.write(b"\n".join(lines) + b"\n")
+        file.flush()
+        args = argparse.Namespace(path=file.name, me=me, type=None, entity=None, pointer=None,
+                                  from_id=None, to_id=None, changes=True, json=as_json)  # fmt: skip
+        traced, stepped = io.StringIO(), io.StringIO()
+        _log(args, traced)
+        log = _Log(args, stepped, None)
+        for step in steps(file.name, me=me):
+            log.take(_Stepped(step))
+        log.flush()
+    assert traced.getvalue() == stepped.getvalue()
