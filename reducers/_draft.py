@@ -16,6 +16,10 @@ drafts those inner maps as well. Each slice declares how it is drafted (``drafti
 entities are drafted too) or a :class:`PartsDrafting` (a struct of maps, such as the objects
 slice with its indexes).
 
+A fold that reports each record (:func:`reducers.trace`) uses drafts that also remember the
+value every key had before the record (:mod:`reducers._journal`), so what a record changed is
+read off the keys it touched.
+
 ``fold`` turns every draft back into a persistent map (O(1) each) before anything outside the
 loop can see the mirror: before it falls back to ``apply``, and before it returns. A draft
 never reaches a mirror anyone else holds, so ``apply`` stays pure and snapshots stay shared.

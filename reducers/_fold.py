@@ -46,7 +46,8 @@ def fold(
     carry the line each event starts on; or a :class:`Numbered` reading of one.
 
     ``watch`` (:class:`Watch`) asks for what replaying a recording needs besides the mirror:
-    each rejected record, a stop id, progress, the mirror where strict mode stopped.
+    each rejected record, a stop id, progress, the mirror where strict mode stopped; or, with
+    a tracer (:func:`reducers.trace`), each record as it is done.
 
     The same as :func:`apply` on each event in turn. The common case (a line that decodes,
     the next id, time not going backwards) is inlined here, since a per-event function call

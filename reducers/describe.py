@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["FILES_IN", "READS", "describe", "description"]
+__all__ = ["FILES_IN", "READS", "describe", "description", "name_of"]
 
 #: The slices :func:`description` reads an entity's name from (a record that touched none of
 #: their entities left every description as it was), and the one holding the files.
@@ -29,21 +29,33 @@ def describe(uuid: str, *mirrors: Any, files: bool = False) -> str | None:
 
 def description(uuid: str, mirror: Any, files: bool) -> str | None:
     """What ``mirror`` calls ``uuid`` (``mirror``: anything with the slices a mirror has)."""
-    for entity in (
-        mirror.objects.get(uuid),
-        mirror.conferences.get(uuid),
-        mirror.presentations.get(uuid),
-        mirror.chats.get(uuid),
-        mirror.boxes.get(uuid),
+    for slice, entity in (
+        ("objects", mirror.objects.get(uuid)),
+        ("conferences", mirror.conferences.get(uuid)),
+        ("presentations", mirror.presentations.get(uuid)),
+        ("chats", mirror.chats.get(uuid)),
+        ("boxes", mirror.boxes.get(uuid)),
     ):
-        text = getattr(entity, "description", None)
+        text = name_of(slice, entity)
         if text:
             return str(text)
     tag = mirror.tags.get(uuid)
     if tag is not None:
-        return str(tag.label)
+        return str(name_of("tags", tag))
     for volume in mirror.volumes.values() if files else ():
-        node = volume.files.get(uuid)
-        if node is not None and node.name:
-            return str(node.name)
+        text = name_of(FILES_IN, volume.files.get(uuid))
+        if text:
+            return str(text)
     return None
+
+
+def name_of(slice: str, entity: Any) -> Any:
+    """What :func:`description` reads of one entity of ``slice`` (None if there is none): a
+    tag's label, a file's name (``slice``: :data:`FILES_IN`), or else its description."""
+    if entity is None:
+        return None
+    if slice == "tags":
+        return entity.label
+    if slice == FILES_IN:
+        return entity.name
+    return getattr(entity, "description", None)

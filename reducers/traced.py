@@ -30,11 +30,11 @@ import msgspec
 from eventmirror.recording import open_recording
 
 from ._fold import fold
-from ._journal import Before, Journal, RecordingDraft, RecordingSlice
+from ._journal import ABSENT, Before, Journal, RecordingDraft, RecordingSlice
 from ._reading import Numbered, Readable
 from ._watch import Watch
 from .changes import NamedStrings, named_strings, recorded_changes, step_changes
-from .describe import FILES_IN, READS, description
+from .describe import FILES_IN, READS, description, name_of
 from .diff import Change
 from .mirror import Mirror, empty
 from .steps import Mark, Source, entities_of, marks_of, read_record
@@ -53,6 +53,7 @@ class TracedRecord:
     __slots__ = (
         "_changes",
         "_tracer",
+        "describe",
         "entities",
         "gap",
         "id",
@@ -67,6 +68,10 @@ class TracedRecord:
     def __init__(self, tracer: _Tracer, index: int, line: int, facts: Any) -> None:
         self._tracer = tracer
         self._changes: list[Change] | None = None
+        #: ``describe(uuid, files=False)``: what the mirror after this record calls ``uuid``,
+        #: or the mirror before it when the record removed it (:func:`reducers.describe.
+        #: describe`); ``files``: look among files too. (The tracer's own: it keeps them.)
+        self.describe: Callable[..., str | None] = tracer.describe
         self.index, self.line = index, line
         self.id, self.type, self.time, self.entities, self.reason = facts
         self.marks: Mark = _NO_MARKS
@@ -77,11 +82,6 @@ class TracedRecord:
         if self._changes is None:
             self._changes = self._tracer.changes(self.type)
         return self._changes
-
-    def describe(self, uuid: str, files: bool = False) -> str | None:
-        """What the mirror after this record calls ``uuid``, or the mirror before it when the
-        record removed it (:func:`reducers.describe.describe`); ``files``: look among files."""
-        return self._tracer.describe(uuid, files)
 
 
 class _Stop(Exception):
@@ -147,8 +147,10 @@ class _Tracer:
         #: Descriptions in the mirror after the record: by UUID, and among files.
         self.named: dict[str, str | None] = {}
         self.named_files: dict[str, str | None] = {}
-        #: The keys the record touched in the described slices (None: all may have changed).
-        self.touched_keys: set[str] | None = set()
+        #: The entities whose name the record changed (None: any may have), and whether it
+        #: added, removed or rebuilt a volume.
+        self.renamed: set[str] | None = set()
+        self.files_changed = False
 
     def start(self, mirror: Mirror, drafts: set[str]) -> Mirror:
         private: Mirror = mirror.__copy__()  # type: ignore[attr-defined]
@@ -201,40 +203,53 @@ class _Tracer:
     # --- descriptions ---------------------------------------------------------------------
 
     def _forget_names(self) -> None:
-        """Forget the descriptions of what the record touched, keeping the others (which the
-        record did not change)."""
+        """Forget the descriptions the record may have changed: those of the entities whose
+        name (:func:`~reducers.describe.name_of`) it changed; keep the others."""
+        self.files_changed = False
         if self.after is not self.before and not self.journal.touched:
             self.named.clear()  # applied as a whole: anything may have changed
             self.named_files.clear()
-            self.touched_keys = None
+            self.renamed = None
             return
-        keys: set[str] = set()
+        renamed: set[str] = set()
         for draft in self.journal.touched:
-            if draft.slice == FILES_IN:
-                if draft.owner is None:
-                    self.named_files.clear()
-                for key in draft.before:
-                    self.named_files.pop(key, None)
-            elif draft.owner is None and draft.slice in READS:
-                keys.update(draft.before)
-        for key in keys:
-            self.named.pop(key, None)
-            self.named_files.pop(key, None)
-        self.touched_keys = keys
+            slice = draft.slice
+            if draft.owner is None and slice in READS:
+                for key, old in draft.before.items():
+                    if _name(slice, old) != _name(slice, draft.get(key, ABSENT)):
+                        renamed.add(key)
+                        self.named.pop(key, None)
+                        self.named_files.pop(key, None)
+            elif draft.owner is None and slice == FILES_IN:  # a volume came, went or was rebuilt
+                for key, old in draft.before.items():
+                    new = draft.get(key, ABSENT)
+                    if old is ABSENT or new is ABSENT or old.files is not new.files:
+                        self.files_changed = True
+                        self.named_files.clear()
+            elif slice == FILES_IN:  # the files of a volume (its derived index is not recorded)
+                for key, old in draft.before.items():
+                    if _name(slice, old) != _name(slice, draft.get(key, ABSENT)):
+                        renamed.add(key)
+                        self.named_files.pop(key, None)
+        self.renamed = renamed
 
-    def describe(self, uuid: str, files: bool) -> str | None:
+    def describe(self, uuid: str, files: bool = False) -> str | None:
         known = self.named_files if files else self.named
         found = known.get(uuid, _MISSING)
         if found is _MISSING:
             found = known[uuid] = description(uuid, self.after, files)
         if found:
             return found  # type: ignore[return-value]
-        touched = self.touched_keys
-        if touched is None:
+        renamed = self.renamed
+        if renamed is None:
             return description(uuid, self.before, files)
-        if uuid in touched or (files and any(d.slice == FILES_IN for d in self.journal.touched)):
+        if uuid in renamed or (files and self.files_changed):  # its name before may differ
             return description(uuid, _BeforeSlices(self.after, self.journal.touched), files)
         return None
+
+
+def _name(slice: str, entity: Any) -> Any:
+    return None if entity is ABSENT else name_of(slice, entity)
 
 
 class _BeforeSlices:
