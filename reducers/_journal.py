@@ -72,21 +72,21 @@ class RecordingDraft(Draft):
         self.owner = owner
         self.before: dict[Any, Any] = {}
 
-    def set(self, key: Any, value: Any) -> Draft:
+    def _remember(self, key: Any) -> None:
+        """Keep the value of ``key`` before the record, at its first touch in the record."""
         before = self.before
         if key not in before:
             if not before:
                 self.touched.append(self)
             before[key] = self._edit.get(key, ABSENT)
+
+    def set(self, key: Any, value: Any) -> Draft:
+        self._remember(key)
         self._edit[key] = value
         return self
 
     def delete(self, key: Any) -> Draft:
-        before = self.before
-        if key not in before:
-            if not before:
-                self.touched.append(self)
-            before[key] = self._edit.get(key, ABSENT)
+        self._remember(key)
         del self._edit[key]
         return self
 
@@ -125,11 +125,6 @@ class RecordingSlice(RecordingDraft):
         self._settle: set[Any] = set()
 
     def set(self, key: Any, value: Any) -> Draft:
-        before = self.before
-        if key not in before:
-            if not before:
-                self.touched.append(self)
-            before[key] = self._edit.get(key, ABSENT)
         fresh = None
         for name in _map_fields(type(value)):
             inner = getattr(value, name)
@@ -144,8 +139,7 @@ class RecordingSlice(RecordingDraft):
         if fresh is not None:
             value = fresh
             self._settle.add(key)
-        self._edit[key] = value
-        return self
+        return super().set(key, value)
 
     def persistent(self) -> Map[Any, Any]:
         edit = self._edit
