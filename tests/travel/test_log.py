@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import tempfile
 from functools import partial
 
 import pytest
@@ -10,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventmirror.travel.common import change_json, describe, path_entities
-from eventmirror.travel.log import _names, _text
+from eventmirror.travel.log import _Log, _log, _names, _Stepped, _text
 from reducers.changes import named_strings, step_changes
 from reducers.diff import pointer
 from reducers.pointer import parse_pointer
@@ -136,12 +139,6 @@ def test_the_log_reads_in_place_what_it_read_step_by_step(
 ) -> None:
     # Without --path the log folds in place (reducers.trace); it must write the bytes the
     # step-by-step reading (reducers.steps, every mirror kept) gives.
-    import argparse
-    import io
-    import tempfile
-
-    from eventmirror.travel.log import _log, _Log, _Stepped
-
     lines, me = recording
     with tempfile.NamedTemporaryFile(suffix=".jsonl") as file:
         file.write(b"\n".join(lines) + b"\n")
