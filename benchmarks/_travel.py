@@ -25,12 +25,16 @@ import gc
 import io
 import random
 import time
+from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reducers
 
 from .generate import ME
+
+if TYPE_CHECKING:
+    from .run import Config
 
 Spec = dict[str, Any]
 Result = dict[str, Any]
@@ -175,6 +179,91 @@ def travel_open(spec: Spec) -> Result:
         "jump_worst": max(jumps),
         "jump_median": median(jumps),
     }
+
+
+# --- the section: the tasks against a plain replay, in the same run -----------------------
+
+#: Checkpoint intervals the travel section measures (the first is the default).
+TRAVEL_EVERY = (1_000, 100, 10_000)
+
+
+def section(config: Config, path: Path) -> dict[str, Any]:
+    """The time-travel tools against a plain replay of the same recording, in the same run,
+    alternating; then the timeline's checkpoints at a few intervals."""
+    from .run import MB, interleaved
+
+    pointer = blamed_pointer(str(path))
+    base = {"path": str(path)}
+    specs: dict[str, dict[str, Any]] = {
+        "replay (fold)": {**base, "task": "travel_fold"},
+        "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
+        "log --changes": {**base, "task": "travel_log"},
+        "trace": {**base, "task": "travel_trace"},
+        "text alone": {**base, "task": "travel_text"},
+        **{f"timeline every {k:,}": {**base, "task": "travel_open", "every": k, "jumps": 50,
+                                     "seed": config.seed} for k in TRAVEL_EVERY},
+    }  # fmt: skip
+    results = interleaved(config, specs)
+    fold = median(r["seconds"] for r in results["replay (fold)"])
+    mirror = median(r["mirror_bytes"] for r in results["replay (fold)"])
+    figures: dict[str, Any] = {
+        "events": config.events, "pointer": pointer, "fold_s": fold,
+        "blame_s": median(r["seconds"] for r in results["blame --history"]),
+        "blame_changes": results["blame --history"][0]["changes"],
+        "log_s": median(r["seconds"] for r in results["log --changes"]),
+        "trace_s": median(r["seconds"] for r in results["trace"]),
+        "text_s": median(r["seconds"] for r in results["text alone"]),
+        "mirror_mb": mirror / MB, "timelines": [],
+    }  # fmt: skip
+    figures["blame_ratio"] = figures["blame_s"] / fold
+    figures["log_ratio"] = figures["log_s"] / fold
+    for every in TRAVEL_EVERY:
+        runs = results[f"timeline every {every:,}"]
+        grown = median(r["grown"] for r in runs)
+        first = runs[0]
+        per_checkpoint = (grown - mirror - first["kept_bytes"]) / max(1, first["checkpoints"])
+        figures["timelines"].append({
+            "every": every, "open_s": median(r["seconds"] for r in runs),
+            "checkpoints": first["checkpoints"], "grown_mb": grown / MB,
+            "kept_mb": first["kept_bytes"] / MB, "per_checkpoint_bytes": per_checkpoint,
+            "estimate_bytes": first["estimate"],
+            "jump_worst_s": max(r["jump_worst"] for r in runs),
+            "jump_median_s": median(r["jump_median"] for r in runs),
+        })  # fmt: skip
+    return figures
+
+
+def report(t: dict[str, Any]) -> list[str]:
+    from .run import verdict
+
+    lines = [
+        f"Time travel over {t['events']:,} events (each tool and a plain replay in the same run,"
+        " alternating; CPU seconds)",
+        f"  plain replay (reducers.fold)       {t['fold_s']:8.2f} s"
+        f"   (mirror {t['mirror_mb']:.1f} MB)",
+        f"  blame --history                    {t['blame_s']:8.2f} s   {t['blame_changes']:,}"
+        f" changes of {t['pointer'][:40]}…",
+        f"    vs plain replay: {verdict(t['blame_ratio'], '<= 2.0')}",
+        f"  log --changes (text, discarded)    {t['log_s']:8.2f} s",
+        f"    vs plain replay: {verdict(t['log_ratio'], '<= 2.0')}",
+        f"    of which: reducers.trace, changes found  {t['trace_s']:8.2f} s"
+        f"  ({t['trace_s'] / t['fold_s']:.2f}x replay)",
+        f"              the text alone, from them     {t['text_s']:8.2f} s"
+        f"  ({t['text_s'] / t['fold_s']:.2f}x replay)",
+        "  timeline: every K   open s  checkpoints  records+entries MB  per checkpoint"
+        " (estimate)   jump worst / median",
+    ]
+    for row in t["timelines"]:
+        lines.append(
+            f"  {row['every']:>16,} {row['open_s']:8.2f} {row['checkpoints']:12,}"
+            f" {row['kept_mb']:19.1f} {row['per_checkpoint_bytes'] / 1e3:11,.0f} kB"
+            f" ({row['estimate_bytes'] / 1e3:,.0f} kB)"
+            f"   {row['jump_worst_s']:.3f} / {row['jump_median_s']:.3f} s"
+        )
+    worst = max(row["jump_worst_s"] for row in t["timelines"] if row["every"] == TRAVEL_EVERY[0])
+    lines.append(f"  jump to any event, K={TRAVEL_EVERY[0]:,}: worst {worst:.3f} s"
+                 f" ({'met' if worst <= 0.5 else 'MISSED'}: target <= 0.5 s)")  # fmt: skip
+    return lines
 
 
 TRAVEL_TASKS = {

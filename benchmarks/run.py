@@ -64,7 +64,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from . import _command, _corpus, _serve, generate
+from . import _command, _corpus, _serve, _travel, generate
 from .generate import DEFAULT, GENERATOR_VERSION, SMALL, WorkingSet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +73,6 @@ SECTIONS = (
 )  # fmt: skip
 #: The sections that replay the benchmark recording (the others need none generated).
 REPLAYING = ("replay", "snapshots", "constant", "travel")
-#: Checkpoint intervals the travel section measures (the first is the default).
-TRAVEL_EVERY = (1_000, 100, 10_000)
 PIPELINES = ("floor", "handwritten", "handwritten_gc_off", "eventmirror")
 LABELS = {
     "floor": "parse floor (orjson.loads)",
@@ -264,83 +262,6 @@ def simulator(config: Config) -> dict[str, Any]:
             "ratio": rates[0] / rates[1]}  # fmt: skip
 
 
-def travel(config: Config, path: Path) -> dict[str, Any]:
-    """The time-travel tools against a plain replay of the same recording, in the same run,
-    alternating; then the timeline's checkpoints at a few intervals."""
-    from ._travel import blamed_pointer
-
-    pointer = blamed_pointer(str(path))
-    base = {"path": str(path)}
-    specs: dict[str, dict[str, Any]] = {
-        "replay (fold)": {**base, "task": "travel_fold"},
-        "blame --history": {**base, "task": "travel_blame", "pointer": pointer},
-        "log --changes": {**base, "task": "travel_log"},
-        "trace": {**base, "task": "travel_trace"},
-        "text alone": {**base, "task": "travel_text"},
-        **{f"timeline every {k:,}": {**base, "task": "travel_open", "every": k, "jumps": 50,
-                                     "seed": config.seed} for k in TRAVEL_EVERY},
-    }  # fmt: skip
-    results = interleaved(config, specs)
-    fold = median(r["seconds"] for r in results["replay (fold)"])
-    mirror = median(r["mirror_bytes"] for r in results["replay (fold)"])
-    figures: dict[str, Any] = {
-        "events": config.events, "pointer": pointer, "fold_s": fold,
-        "blame_s": median(r["seconds"] for r in results["blame --history"]),
-        "blame_changes": results["blame --history"][0]["changes"],
-        "log_s": median(r["seconds"] for r in results["log --changes"]),
-        "trace_s": median(r["seconds"] for r in results["trace"]),
-        "text_s": median(r["seconds"] for r in results["text alone"]),
-        "mirror_mb": mirror / MB, "timelines": [],
-    }  # fmt: skip
-    figures["blame_ratio"] = figures["blame_s"] / fold
-    figures["log_ratio"] = figures["log_s"] / fold
-    for every in TRAVEL_EVERY:
-        runs = results[f"timeline every {every:,}"]
-        grown = median(r["grown"] for r in runs)
-        first = runs[0]
-        per_checkpoint = (grown - mirror - first["kept_bytes"]) / max(1, first["checkpoints"])
-        figures["timelines"].append({
-            "every": every, "open_s": median(r["seconds"] for r in runs),
-            "checkpoints": first["checkpoints"], "grown_mb": grown / MB,
-            "kept_mb": first["kept_bytes"] / MB, "per_checkpoint_bytes": per_checkpoint,
-            "estimate_bytes": first["estimate"],
-            "jump_worst_s": max(r["jump_worst"] for r in runs),
-            "jump_median_s": median(r["jump_median"] for r in runs),
-        })  # fmt: skip
-    return figures
-
-
-def travel_report(t: dict[str, Any]) -> list[str]:
-    lines = [
-        f"Time travel over {t['events']:,} events (each tool and a plain replay in the same run,"
-        " alternating; CPU seconds)",
-        f"  plain replay (reducers.fold)       {t['fold_s']:8.2f} s"
-        f"   (mirror {t['mirror_mb']:.1f} MB)",
-        f"  blame --history                    {t['blame_s']:8.2f} s   {t['blame_changes']:,}"
-        f" changes of {t['pointer'][:40]}…",
-        f"    vs plain replay: {verdict(t['blame_ratio'], '<= 2.0')}",
-        f"  log --changes (text, discarded)    {t['log_s']:8.2f} s",
-        f"    vs plain replay: {verdict(t['log_ratio'], '<= 2.0')}",
-        f"    of which: reducers.trace, changes found  {t['trace_s']:8.2f} s"
-        f"  ({t['trace_s'] / t['fold_s']:.2f}x replay)",
-        f"              the text alone, from them     {t['text_s']:8.2f} s"
-        f"  ({t['text_s'] / t['fold_s']:.2f}x replay)",
-        "  timeline: every K   open s  checkpoints  records+entries MB  per checkpoint"
-        " (estimate)   jump worst / median",
-    ]
-    for row in t["timelines"]:
-        lines.append(
-            f"  {row['every']:>16,} {row['open_s']:8.2f} {row['checkpoints']:12,}"
-            f" {row['kept_mb']:19.1f} {row['per_checkpoint_bytes'] / 1e3:11,.0f} kB"
-            f" ({row['estimate_bytes'] / 1e3:,.0f} kB)"
-            f"   {row['jump_worst_s']:.3f} / {row['jump_median_s']:.3f} s"
-        )
-    worst = max(row["jump_worst_s"] for row in t["timelines"] if row["every"] == TRAVEL_EVERY[0])
-    lines.append(f"  jump to any event, K={TRAVEL_EVERY[0]:,}: worst {worst:.3f} s"
-                 f" ({'met' if worst <= 0.5 else 'MISSED'}: target <= 0.5 s)")  # fmt: skip
-    return lines
-
-
 def simulator_report(s: dict[str, Any]) -> list[str]:
     small, large = s["users"]
     a, b = s["commands_per_s"]
@@ -451,7 +372,7 @@ SECTION_REPORTS = {
     "simulator": simulator_report,
     "serve": _serve.serve_report,
     "corpus": _corpus.report,
-    "travel": travel_report,
+    "travel": _travel.report,
 }
 
 
@@ -524,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif section == "snapshots":
             figures["snapshots"] = snapshots(config, path)
         elif section == "travel":
-            figures["travel"] = travel(config, path)
+            figures["travel"] = _travel.section(config, path)
         else:
             figures["constant"] = constant(config, path, figures.get("replay"))
     figures["run"].update(load_after=os.getloadavg()[0], seconds=time.perf_counter() - started)

@@ -201,7 +201,7 @@ def test_the_corpus_section_runs_every_engine_on_a_tiny_corpus(tmp_path: Path) -
 
 def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
-    replaying = "replay,command,flat,snapshots,constant,simulator"  # serve, corpus: own tests
+    replaying = "replay,command,flat,snapshots,constant,simulator,travel"  # serve, corpus: own
     command = [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path),
                "--json", str(out), "--only", replaying]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -219,6 +219,10 @@ def test_the_harness_runs_end_to_end_in_quick_mode(tmp_path: Path) -> None:
     assert replay["ratios"]["vs_handwritten"] > 0
     assert all(value > 0 for value in figures["flat"]["eventmirror"]["us_per_event"])
     assert figures["snapshots"]["keep_us_per_event"] > 0
+    travel = figures["travel"]
+    assert travel["fold_s"] > 0 and travel["blame_changes"] >= 1
+    assert travel["log_s"] > 0 and travel["trace_s"] > 0 and travel["text_s"] > 0
+    assert "log --changes (text, discarded)" in done.stdout
     assert figures["constant"]["events"] == [300, 3_000]
     for mix in ("office", "devices"):
         command = figures["command"][mix]
