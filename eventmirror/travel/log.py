@@ -1,6 +1,8 @@
 """``eventmirror log REC``: the records of a recording, filtered, each with what it changed.
 
-One pass over the recording (:func:`reducers.steps.applied`). Events are kept by
+One pass over the recording: folded in place by :func:`reducers.trace`, which reads each
+record's changes off what it touched; with ``--path``, step by step (:func:`reducers.steps`,
+the mirrors before and after each record compared along the path). Events are kept by
 ``--type GLOB`` (on the event type), ``--entity UUID`` (a UUID the event names), ``--path
 POINTER`` (events that changed the value there, as blame finds them) and ``--from-id A``
 ``--to-id B`` (from the first record with id A to the first with id B after it, both
