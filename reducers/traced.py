@@ -80,6 +80,11 @@ class TracedRecord:
     def changes(self) -> list[Change]:
         """``reducers.diff`` of the mirrors before and after this record."""
         if self._changes is None:
+            if self._tracer.current is not self:
+                raise RuntimeError(
+                    "a traced record's changes are found during its call to each (the fold "
+                    "goes on editing the mirror afterwards): call changes() there"
+                )
             self._changes = self._tracer.changes(self.type)
         return self._changes
 
@@ -144,6 +149,8 @@ class _Tracer:
         self.after: Mirror = empty()
         self.before: Mirror = self.after
         self.item: Any = None
+        #: The record being reported, while ``each`` has it.
+        self.current: TracedRecord | None = None
         #: Descriptions in the mirror after the record: by UUID, and among files.
         self.named: dict[str, str | None] = {}
         self.named_files: dict[str, str | None] = {}
@@ -185,9 +192,11 @@ class _Tracer:
             record.marks, record.gap = marks, gap
             record.reason = why or record.reason
         self._forget_names()
+        self.current = record
         try:
             stop = self.each(record)
         finally:
+            self.current = None
             self.journal.clear()
         if not self.drafts:  # the fold made every draft persistent for ``apply``
             self.journal.draft_all(after, self.drafts)

@@ -112,6 +112,24 @@ def test_each_may_stop_the_trace(tmp_path: Any) -> None:
     assert len(seen) == 10
 
 
+def test_changes_are_read_during_the_call(tmp_path: Any) -> None:
+    # Afterwards the fold has edited the mirror further: asking then is an error, not a
+    # wrong answer; changes read during the call stay readable.
+    kept: list[TracedRecord] = []
+    read: list[TracedRecord] = []
+
+    def each(record: TracedRecord) -> None:
+        kept.append(record)
+        if record.index == 3:
+            record.changes()
+            read.append(record)
+
+    trace(list(lines(10, 1, SMALL)), each)
+    with pytest.raises(RuntimeError, match="during its call to each"):
+        kept[5].changes()
+    assert read[0].changes() == read[0].changes() != []
+
+
 def test_bytes_are_not_a_source() -> None:
     with pytest.raises(TypeError, match="not bytes"):
         trace(b"{}", lambda record: None)  # type: ignore[arg-type]
