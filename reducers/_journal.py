@@ -37,7 +37,6 @@ __all__ = [
     "RecordingSlice",
     "as_before",
     "before_record",
-    "touched_maps",
 ]
 
 _set = msgspec.structs.force_setattr
@@ -206,7 +205,7 @@ class Before(Mapping[Any, Any]):
         yield from (key for key, value in before.items() if value is not ABSENT)
 
 
-def touched_maps(entity: Any) -> bool:
+def _touched_maps(entity: Any) -> bool:
     """Whether the record touched a map inside ``entity``."""
     if not isinstance(entity, msgspec.Struct):
         return False
@@ -216,7 +215,7 @@ def touched_maps(entity: Any) -> bool:
 
 def as_before(entity: Any) -> Any:
     """``entity`` as it stood before the record: a copy with its touched maps as they were."""
-    if not touched_maps(entity):
+    if not _touched_maps(entity):
         return entity
     copy = entity.__copy__()
     for name in entity.__struct_fields__:
